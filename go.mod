@@ -1,0 +1,3 @@
+module github.com/poolsim/poolsim
+
+go 1.26

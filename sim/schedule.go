@@ -1,0 +1,278 @@
+package sim
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// ScheduleVersion is the format version written in schedule files.
+const ScheduleVersion = 1
+
+// Choice is one recorded decision: option Choice of N options of a kind.
+type Choice struct {
+	Kind   Kind
+	Choice int
+	N      int
+}
+
+// choiceLog records decisions compactly, in fixed-size chunks so that
+// recording never copies what was recorded before. A decision with fewer
+// than 256 options is three bytes: kind, options, choice. A larger one is
+// the kind with its high bit set, then options and choice as uvarints.
+type choiceLog struct {
+	chunks [][]byte
+	n      int // decisions recorded
+}
+
+const (
+	choiceChunk = 64 << 10
+	wideChoice  = 0x80
+)
+
+func (l *choiceLog) add(kind Kind, choice, n int) {
+	if k := len(l.chunks) - 1; k >= 0 && n < 256 && len(l.chunks[k]) < cap(l.chunks[k])-2 {
+		l.chunks[k] = append(l.chunks[k], byte(kind), byte(n), byte(choice)) // the common case, inlined
+		l.n++
+		return
+	}
+	l.addSlow(kind, choice, n)
+}
+
+func (l *choiceLog) addSlow(kind Kind, choice, n int) {
+	k := len(l.chunks) - 1
+	if k < 0 || len(l.chunks[k])+1+2*binary.MaxVarintLen64 > cap(l.chunks[k]) {
+		l.chunks = append(l.chunks, make([]byte, 0, choiceChunk))
+		k++
+	}
+	c := l.chunks[k]
+	if n < 256 {
+		c = append(c, byte(kind), byte(n), byte(choice))
+	} else {
+		c = append(c, byte(kind)|wideChoice)
+		c = binary.AppendUvarint(c, uint64(n))
+		c = binary.AppendUvarint(c, uint64(choice))
+	}
+	l.chunks[k] = c
+	l.n++
+}
+
+func (l *choiceLog) all() []Choice {
+	out := make([]Choice, 0, l.n)
+	for _, c := range l.chunks {
+		for len(c) > 0 {
+			if c[0]&wideChoice == 0 {
+				out = append(out, Choice{Kind: Kind(c[0]), N: int(c[1]), Choice: int(c[2])})
+				c = c[3:]
+				continue
+			}
+			n, k := binary.Uvarint(c[1:])
+			choice, m := binary.Uvarint(c[1+k:])
+			out = append(out, Choice{Kind: Kind(c[0] &^ wideChoice), N: int(n), Choice: int(choice)})
+			c = c[1+k+m:]
+		}
+	}
+	return out
+}
+
+// Param is one named scenario parameter in a schedule's header.
+type Param struct {
+	Key, Value string
+}
+
+// Schedule is the list of decisions of one run, with a header naming what
+// was run. Replaying it reproduces the run without the strategy that made
+// it.
+//
+// Its text form (the file a failing run leaves behind):
+//
+//	poolsim-schedule 1
+//	scenario two-writers
+//	param split=writes
+//	hash 9f3c2a61b0e4d5c7
+//	decisions 3
+//	run 1/2
+//	split 0/3
+//	timer 1/2
+//
+// Lines starting with # and blank lines are ignored. The hash line (the
+// trace hash of the recorded run) is optional; each decision line is
+// "kind choice/options".
+type Schedule struct {
+	Scenario  string
+	Params    []Param
+	Hash      uint64 // trace hash of the recorded run; 0 if unknown
+	Decisions []Choice
+}
+
+// Schedule returns the decisions taken so far, as a schedule with an empty
+// header and the trace hash so far.
+func (w *World) Schedule() *Schedule {
+	return &Schedule{Hash: w.trace.Hash(), Decisions: w.choices.all()}
+}
+
+// Param returns the value of the named parameter and whether it is set.
+func (s *Schedule) Param(key string) (string, bool) {
+	for _, p := range s.Params {
+		if p.Key == key {
+			return p.Value, true
+		}
+	}
+	return "", false
+}
+
+// WriteTo writes the schedule's text form.
+func (s *Schedule) WriteTo(out io.Writer) (int64, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "poolsim-schedule %d\n", ScheduleVersion)
+	if s.Scenario != "" {
+		fmt.Fprintf(&b, "scenario %s\n", s.Scenario)
+	}
+	for _, p := range s.Params {
+		fmt.Fprintf(&b, "param %s=%s\n", p.Key, p.Value)
+	}
+	if s.Hash != 0 {
+		fmt.Fprintf(&b, "hash %016x\n", s.Hash)
+	}
+	fmt.Fprintf(&b, "decisions %d\n", len(s.Decisions))
+	for _, c := range s.Decisions {
+		fmt.Fprintf(&b, "%s %d/%d\n", c.Kind, c.Choice, c.N)
+	}
+	n, err := io.WriteString(out, b.String())
+	return int64(n), err
+}
+
+// String returns the schedule's text form.
+func (s *Schedule) String() string {
+	var b strings.Builder
+	s.WriteTo(&b)
+	return b.String()
+}
+
+// ReadSchedule parses a schedule's text form. Errors name the line.
+func ReadSchedule(in io.Reader) (*Schedule, error) {
+	s := &Schedule{}
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	line, count, sawHeader := 0, -1, false
+	for sc.Scan() {
+		line++
+		text := strings.TrimSpace(sc.Text())
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		word, rest, _ := strings.Cut(text, " ")
+		rest = strings.TrimSpace(rest)
+		bad := func(format string, args ...any) error {
+			return fmt.Errorf("schedule line %d: %s", line, fmt.Sprintf(format, args...))
+		}
+		if !sawHeader {
+			if word != "poolsim-schedule" {
+				return nil, bad("want \"poolsim-schedule %d\", got %q", ScheduleVersion, text)
+			}
+			if v, err := strconv.Atoi(rest); err != nil || v != ScheduleVersion {
+				return nil, bad("unsupported schedule version %q (this build reads %d)", rest, ScheduleVersion)
+			}
+			sawHeader = true
+			continue
+		}
+		switch word {
+		case "scenario":
+			s.Scenario = rest
+		case "param":
+			k, v, ok := strings.Cut(rest, "=")
+			if !ok || k == "" {
+				return nil, bad("want \"param key=value\", got %q", text)
+			}
+			s.Params = append(s.Params, Param{Key: k, Value: v})
+		case "hash":
+			h, err := strconv.ParseUint(rest, 16, 64)
+			if err != nil {
+				return nil, bad("bad hash %q", rest)
+			}
+			s.Hash = h
+		case "decisions":
+			n, err := strconv.Atoi(rest)
+			if err != nil || n < 0 {
+				return nil, bad("bad decision count %q", rest)
+			}
+			count = n
+		default:
+			kind, ok := parseKind(word)
+			if !ok {
+				return nil, bad("unknown line %q", text)
+			}
+			cs, ns, ok := strings.Cut(rest, "/")
+			c, err1 := strconv.Atoi(cs)
+			n, err2 := strconv.Atoi(ns)
+			if !ok || err1 != nil || err2 != nil || n < 2 || c < 0 || c >= n {
+				return nil, bad("want \"%s choice/options\" with 0 <= choice < options and options >= 2, got %q", kind, text)
+			}
+			s.Decisions = append(s.Decisions, Choice{Kind: kind, Choice: c, N: n})
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if !sawHeader {
+		return nil, fmt.Errorf("schedule: empty input (want \"poolsim-schedule %d\")", ScheduleVersion)
+	}
+	if count >= 0 && count != len(s.Decisions) {
+		return nil, fmt.Errorf("schedule: header says %d decisions, file has %d", count, len(s.Decisions))
+	}
+	return s, nil
+}
+
+// ReplayStrategy takes its decisions from a schedule.
+type ReplayStrategy struct {
+	s      *Schedule
+	next   int
+	reason string
+}
+
+// Replay returns a strategy that replays s decision by decision. When a
+// decision asked of it does not match the recorded kind and option count,
+// or the schedule runs out, the run ends as Diverged with "schedule
+// diverged at step N".
+func Replay(s *Schedule) *ReplayStrategy { return &ReplayStrategy{s: s} }
+
+// Choose returns the next recorded choice, or -1 when it does not fit d.
+func (r *ReplayStrategy) Choose(d Decision) int {
+	if r.next >= len(r.s.Decisions) {
+		r.reason = fmt.Sprintf("the schedule has %d decisions, the run asks for another (%s of %d options)",
+			len(r.s.Decisions), d.Kind, d.N)
+		return -1
+	}
+	c := r.s.Decisions[r.next]
+	if c.Kind != d.Kind || c.N != d.N {
+		r.reason = fmt.Sprintf("recorded %s %d/%d, the run offers %s with %d options", c.Kind, c.Choice, c.N, d.Kind, d.N)
+		return -1
+	}
+	r.next++
+	return c.Choice
+}
+
+// Divergence explains the last invalid choice.
+func (r *ReplayStrategy) Divergence() string { return r.reason }
+
+// Remaining returns the number of recorded decisions not yet replayed. A
+// replay that completes with decisions remaining did not follow the
+// recorded run all the way; Check reports that.
+func (r *ReplayStrategy) Remaining() int { return len(r.s.Decisions) - r.next }
+
+// Check compares a finished replay with its schedule: it returns an error
+// when decisions were left over or the recorded hash (if any) differs from
+// the replayed trace's hash.
+func (r *ReplayStrategy) Check(w *World) error {
+	if n := r.Remaining(); n > 0 {
+		return &DivergenceError{Step: w.Step(), Decision: r.next,
+			Reason: fmt.Sprintf("the run ended with %d recorded decisions left", n)}
+	}
+	if r.s.Hash != 0 && r.s.Hash != w.Trace().Hash() {
+		return fmt.Errorf("replay finished with trace hash %016x, the schedule recorded %016x", w.Trace().Hash(), r.s.Hash)
+	}
+	return nil
+}

@@ -1,0 +1,175 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// record runs the echo workload under s and returns its schedule as text.
+func record(t *testing.T, s Strategy) (string, uint64) {
+	t.Helper()
+	w, o := runEcho(s)
+	if o.Kind != Completed {
+		t.Fatalf("recording run: %v", o)
+	}
+	sched := w.Schedule()
+	sched.Scenario = "echo"
+	sched.Params = []Param{{"clients", "3"}, {"split", "writes"}}
+	return sched.String(), w.Trace().Hash()
+}
+
+func TestReplayReproducesHashWithoutSeed(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3, 42, 1000} {
+		text, hash := record(t, Random(seed))
+		sched, err := ReadSchedule(strings.NewReader(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sched.Scenario != "echo" || len(sched.Params) != 2 || sched.Params[1] != (Param{"split", "writes"}) {
+			t.Fatalf("header did not round-trip: %+v", sched)
+		}
+		if sched.String() != text {
+			t.Fatalf("schedule text did not round-trip:\n%s\nvs\n%s", sched, text)
+		}
+		r := Replay(sched)
+		w, o := runEcho(r)
+		if o.Kind != Completed {
+			t.Fatalf("seed %d replay: %v", seed, o)
+		}
+		if got := w.Trace().Hash(); got != hash {
+			t.Fatalf("seed %d: replay hash %016x, recorded %016x", seed, got, hash)
+		}
+		if err := r.Check(w); err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+	}
+}
+
+func TestReplayOfPCTRun(t *testing.T) {
+	text, hash := record(t, PCT(9, 3))
+	sched, err := ReadSchedule(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, o := runEcho(Replay(sched))
+	if o.Kind != Completed || w.Trace().Hash() != hash {
+		t.Fatalf("PCT replay: %v, hash %016x want %016x", o, w.Trace().Hash(), hash)
+	}
+}
+
+// tamper rewrites decision line i (0-based among decision lines) of a
+// schedule's text with repl.
+func tamper(t *testing.T, text string, i int, repl func(kind string, choice, n int) string) string {
+	t.Helper()
+	sched, err := ReadSchedule(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(text, "\n")
+	first := len(lines) - 1 - len(sched.Decisions) // the text ends with a newline
+	c := sched.Decisions[i]
+	lines[first+i] = repl(c.Kind.String(), c.Choice, c.N)
+	return strings.Join(lines, "\n")
+}
+
+func TestTamperedScheduleReportsDivergence(t *testing.T) {
+	text, _ := record(t, Random(5))
+	sched, _ := ReadSchedule(strings.NewReader(text))
+	// the first split decision, recorded with a different option count
+	at := -1
+	for i, c := range sched.Decisions {
+		if c.Kind == SplitDecision {
+			at = i
+			break
+		}
+	}
+	if at < 0 {
+		t.Fatal("recorded run has no split decision")
+	}
+	bad := tamper(t, text, at, func(kind string, choice, n int) string {
+		return fmt.Sprintf("split 0/%d", n+1)
+	})
+	tampered, err := ReadSchedule(strings.NewReader(bad))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, o := runEcho(Replay(tampered))
+	if o.Kind != Diverged {
+		t.Fatalf("tampered replay: %v", o)
+	}
+	if o.Divergence.Decision != at {
+		t.Errorf("divergence at decision %d, tampered decision %d", o.Divergence.Decision, at)
+	}
+	msg := o.Divergence.Error()
+	if !strings.HasPrefix(msg, "schedule diverged at step ") || !strings.Contains(msg, "recorded split") {
+		t.Errorf("divergence message %q", msg)
+	}
+	var de *DivergenceError
+	if !errors.As(error(o.Divergence), &de) || de.Step <= 0 {
+		t.Errorf("divergence step %d", de.Step)
+	}
+}
+
+func TestTruncatedScheduleDiverges(t *testing.T) {
+	text, _ := record(t, Random(6))
+	sched, _ := ReadSchedule(strings.NewReader(text))
+	keep := len(sched.Decisions) / 2
+	sched.Decisions = sched.Decisions[:keep]
+	_, o := runEcho(Replay(sched))
+	if o.Kind != Diverged || o.Divergence.Decision != keep ||
+		!strings.Contains(o.Divergence.Error(), "asks for another") {
+		t.Fatalf("truncated replay: %v", o)
+	}
+}
+
+func TestChangedChoiceIsCaught(t *testing.T) {
+	text, _ := record(t, Random(8))
+	sched, _ := ReadSchedule(strings.NewReader(text))
+	// flip a run decision to another valid option: the replay follows a
+	// different path, so it either diverges or ends with another hash
+	for i, c := range sched.Decisions {
+		if c.Kind == RunDecision {
+			sched.Decisions[i].Choice = (c.Choice + 1) % c.N
+			break
+		}
+	}
+	r := Replay(sched)
+	w, o := runEcho(r)
+	if o.Kind == Completed {
+		if err := r.Check(w); err == nil {
+			t.Fatal("a changed choice replayed to the recorded hash")
+		}
+	} else if o.Kind != Diverged {
+		t.Fatalf("changed replay: %v", o)
+	}
+}
+
+func TestReadScheduleErrors(t *testing.T) {
+	cases := map[string]string{
+		"":                               "empty input",
+		"hello\n":                        "line 1: want \"poolsim-schedule 1\"",
+		"poolsim-schedule 9\n":           "unsupported schedule version",
+		"poolsim-schedule 1\nrun 2/2\n":  "line 2: want \"run choice/options\"",
+		"poolsim-schedule 1\nrun 0/1\n":  "line 2",
+		"poolsim-schedule 1\njump 0/2\n": "unknown line",
+		"poolsim-schedule 1\ndecisions 2\nrun 0/2": "header says 2 decisions, file has 1",
+		"poolsim-schedule 1\nparam =x\n":           "want \"param key=value\"",
+		"poolsim-schedule 1\nhash zz\n":            "bad hash",
+	}
+	for in, want := range cases {
+		_, err := ReadSchedule(strings.NewReader(in))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ReadSchedule(%q) = %v, want error containing %q", in, err, want)
+		}
+	}
+	ok := "# a comment\npoolsim-schedule 1\n\nscenario x\nparam a=b=c\ntimer 1/3\n"
+	s, err := ReadSchedule(strings.NewReader(ok))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s.Param("a"); v != "b=c" || s.Scenario != "x" || s.Decisions[0] != (Choice{TimerDecision, 1, 3}) {
+		t.Fatalf("parsed %+v", s)
+	}
+}
