@@ -27,7 +27,7 @@ func (w *World) Sleep(d time.Duration) {
 	}
 	t := w.current
 	w.emit(EvSleep, d.String())
-	w.after(d, func() { w.wake(t) })
+	t.timer = w.after(d, func() { w.wake(t) })
 	w.block(nil, fmt.Sprintf("sleep until %v", w.clock+d))
 }
 

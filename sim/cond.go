@@ -36,14 +36,11 @@ func (c *Cond) WaitTimeout(d time.Duration) bool {
 	t := w.current
 	c.L.release()
 	timedOut := false
-	tm := w.after(d, func() {
-		if t.queue == &c.q {
-			timedOut = true
-			w.wake(t)
-		}
+	t.timer = w.after(d, func() {
+		timedOut = true
+		w.wake(t)
 	})
 	w.block(&c.q, fmt.Sprintf("cond %s (timeout at %v)", c.name, w.clock+d))
-	tm.Stop()
 	c.L.acquire()
 	return !timedOut
 }

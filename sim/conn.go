@@ -90,6 +90,12 @@ func (c *Conn) Read(p []byte) (int, error) {
 	w.point()
 	c.proc.checkCaller("conn " + c.e.String())
 	s := c.e.in
+	if len(p) == 0 {
+		if !c.valid() {
+			return 0, c.opError("read", net.ErrClosed)
+		}
+		return 0, nil
+	}
 	for len(s.buf) == 0 {
 		if !c.valid() {
 			return 0, c.opError("read", net.ErrClosed)
@@ -102,9 +108,6 @@ func (c *Conn) Read(p []byte) (int, error) {
 	}
 	if !c.valid() {
 		return 0, c.opError("read", net.ErrClosed)
-	}
-	if len(p) == 0 {
-		return 0, nil
 	}
 	off := s.consumed
 	n := s.read(p)

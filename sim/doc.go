@@ -21,7 +21,8 @@
 //     is drawn from the strategy and appended to the Schedule. Replaying the
 //     schedule reproduces the run bit for bit.
 //   - A run ends completed, deadlocked, over its step budget, with a task's
-//     panic, or, when replaying, diverged from its schedule.
+//     panic, or diverged (the strategy's choice did not fit the options: a
+//     replayed schedule that no longer matches the run).
 //
 // Choice 0 always means "no preemption": keep running the current task, or
 // deliver every byte available. A shrinker that pushes choices toward 0 thus

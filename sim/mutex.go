@@ -2,10 +2,12 @@ package sim
 
 import "fmt"
 
-// Mutex is a mutual-exclusion lock the scheduler can see. Unlock wakes the
-// longest waiter, which then competes for the lock again: a task that
-// unlocks and locks at once may barge ahead of it, as with real mutexes,
-// and the scheduler explores both orders.
+// Mutex is a mutual-exclusion lock the scheduler can see. Unlock wakes every
+// waiter and they compete for the lock again: a task that unlocks and locks
+// at once may barge ahead of them, as with real mutexes, and the scheduler
+// explores the orders. A mutex held by a task that is unwound (its process
+// was killed) stays locked, like a process-shared lock held by a dead
+// process. Mutex operations must be called from tasks.
 type Mutex struct {
 	w      *World
 	name   string
@@ -30,7 +32,7 @@ func (m *Mutex) Lock() {
 
 func (m *Mutex) acquire() {
 	w := m.w
-	t := w.current
+	t := m.caller("lock")
 	for m.holder != nil {
 		if m.holder == t {
 			panic(fmt.Sprintf("sim: task %s locks mutex %s it already holds", t, m.name))
@@ -45,10 +47,11 @@ func (m *Mutex) acquire() {
 // is a decision point.
 func (m *Mutex) TryLock() bool {
 	m.w.point()
+	t := m.caller("trylock")
 	if m.holder != nil {
 		return false
 	}
-	m.holder = m.w.current
+	m.holder = t
 	m.w.emit(EvLock, m.name)
 	return true
 }
@@ -62,12 +65,21 @@ func (m *Mutex) Unlock() {
 
 func (m *Mutex) release() {
 	w := m.w
-	if t := w.current; m.holder != t {
+	if t := m.caller("unlock"); m.holder != t {
 		panic(fmt.Sprintf("sim: task %s unlocks mutex %s held by %v", t, m.name, m.holder))
 	}
 	m.holder = nil
 	w.emit(EvUnlock, m.name)
-	m.q.wakeOne(w)
+	m.q.wakeAll(w)
+}
+
+// caller returns the current task, panicking outside tasks.
+func (m *Mutex) caller(op string) *Task {
+	t := m.w.Current()
+	if t == nil {
+		panic(fmt.Sprintf("sim: %s of mutex %s outside a task", op, m.name))
+	}
+	return t
 }
 
 // Holder returns the task holding the mutex, or nil.

@@ -41,6 +41,7 @@ func (l *listener) String() string { return "listen " + l.addr }
 
 func (l *listener) release() {
 	l.refs--
+	l.accept.wakeAll(l.w) // acceptors through the closed descriptor notice
 	if l.refs > 0 {
 		return
 	}
@@ -87,6 +88,16 @@ func (ln *Listener) Addr() net.Addr { return Addr(ln.l.addr) }
 // FD returns the descriptor number in the listener's process.
 func (ln *Listener) FD() int { return ln.fd }
 
+// In returns the same listener descriptor seen through p's table: how a
+// forked child accepts on an inherited listening socket. It panics when p's
+// descriptor ln.FD() refers to something else.
+func (ln *Listener) In(p *Process) *Listener {
+	if ln.fd >= len(p.fds) || p.fds[ln.fd] != file(ln.l) {
+		panic(fmt.Sprintf("sim: process %s has no descriptor %d for %v", p, ln.fd, ln.l))
+	}
+	return &Listener{proc: p, fd: ln.fd, l: ln.l}
+}
+
 // valid reports whether the descriptor still refers to this listener.
 func (ln *Listener) valid() bool {
 	return ln.fd < len(ln.proc.fds) && ln.proc.fds[ln.fd] == file(ln.l)
@@ -116,8 +127,9 @@ func (ln *Listener) Accept() (*Conn, error) {
 }
 
 // Close closes the listener's descriptor. When no descriptor refers to the
-// listener any more it stops listening and resets connections not yet
-// accepted. It is a decision point.
+// listener any more it stops listening and closes the connections not yet
+// accepted (their dialler reads EOF; its writes fail with ECONNRESET). It
+// is a decision point.
 func (ln *Listener) Close() error {
 	w := ln.proc.w
 	w.point()
@@ -156,7 +168,7 @@ func (p *Process) Dial(addr string) (*Conn, error) {
 	l.backlog = append(l.backlog, server)
 	fd := p.install(client)
 	w.emit(EvDial, fmt.Sprintf("%s %s fd %d", addr, name, fd))
-	l.accept.wakeOne(w)
+	l.accept.wakeAll(w)
 	return &Conn{proc: p, fd: fd, e: client}, nil
 }
 

@@ -76,7 +76,7 @@ type DivergenceError struct {
 	Reason   string // what did not fit
 }
 
-// Error returns "schedule diverged at step N: reason".
+// Error returns "schedule diverged at step N: decision D: reason".
 func (e *DivergenceError) Error() string {
 	return fmt.Sprintf("schedule diverged at step %d: decision %d: %s", e.Step, e.Decision, e.Reason)
 }

@@ -158,9 +158,7 @@ func (p *Process) exit(how string) {
 			continue
 		}
 		t.killed = true
-		if q := t.queue; q != nil {
-			q.remove(t)
-		}
+		t.detach()
 		w.removeRunnable(t)
 		w.doomed = append(w.doomed, t)
 	}

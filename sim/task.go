@@ -40,7 +40,20 @@ type Task struct {
 	started bool   // its function has been entered
 	waitsOn string // what a blocked task waits on, for deadlock reports
 	queue   *waitq // the wait queue a blocked task is parked on, if any
+	timer   *Timer // the timer that wakes a blocked task, if any
+	fn      func() // the task's function; its coroutine starts at first resume
 	stop    func()
+}
+
+// start creates the task's coroutine. It is created at the first resume,
+// so that a world that never runs holds no goroutines.
+func (t *Task) start() {
+	t.next, t.stop = iter.Pull(func(yield func(struct{}) bool) {
+		t.yield = yield
+		t.started = true
+		defer t.finish()
+		t.fn()
+	})
 }
 
 // ID returns the task's ID: 1 for the first task created in the world,
@@ -81,12 +94,7 @@ func (p *Process) Go(name string, fn func()) *Task {
 	}
 	w.live++
 	p.tasks++
-	t.next, t.stop = iter.Pull(func(yield func(struct{}) bool) {
-		t.yield = yield
-		t.started = true
-		defer t.finish()
-		fn()
-	})
+	t.fn = fn
 	w.insertRunnable(t)
 	w.emit(EvSpawn, fmt.Sprintf("%s in %s", t, p.name))
 	return t
@@ -97,13 +105,10 @@ func (t *Task) finish() {
 	r := recover()
 	w := t.w
 	if _, isUnwind := r.(unwind); r != nil && !isUnwind && !t.killed {
-		w.emit(EvPanic, fmt.Sprint(r))
+		w.emit(EvPanic, panicText(r))
 		w.end(Outcome{Kind: Panicked, Panic: &TaskPanic{Task: t.name, Process: t.proc.name, Value: r, Stack: string(debug.Stack())}})
 	}
-	if q := t.queue; q != nil {
-		q.remove(t)
-		t.queue = nil
-	}
+	t.detach()
 	w.removeRunnable(t)
 	if !t.killed {
 		w.emit(EvExit, "")
@@ -113,6 +118,35 @@ func (t *Task) finish() {
 		w.live--
 	}
 	t.proc.taskDone()
+}
+
+// detach takes the task off its wait queue and cancels its wake-up timer.
+func (t *Task) detach() {
+	if q := t.queue; q != nil {
+		q.remove(t)
+		t.queue = nil
+	}
+	if t.timer != nil {
+		t.timer.Stop()
+		t.timer = nil
+	}
+}
+
+// panicText renders a panic value for the trace without addresses, which
+// would differ between runs: errors and strings by their text, anything
+// else by its type.
+func panicText(r any) string {
+	switch v := r.(type) {
+	case error:
+		return v.Error()
+	case string:
+		return v
+	case fmt.Stringer:
+		return v.String()
+	case int, int64, int32, uint, uint64, uint32, bool, float64:
+		return fmt.Sprint(v)
+	}
+	return fmt.Sprintf("panic of type %T", r)
 }
 
 // park hands control back to the scheduler. It returns when the scheduler
@@ -168,13 +202,10 @@ func (w *World) block(q *waitq, desc string) {
 // wake makes a blocked task runnable again, taking it off its wait queue.
 // It does nothing for a task that is not blocked.
 func (w *World) wake(t *Task) {
-	if t.state != blocked {
+	if t.state != blocked || t.killed {
 		return
 	}
-	if q := t.queue; q != nil {
-		q.remove(t)
-	}
-	t.queue = nil
+	t.detach()
 	t.waitsOn = ""
 	t.state = runnable
 	w.insertRunnable(t)

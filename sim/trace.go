@@ -132,7 +132,8 @@ func (tr *Trace) add(e *Event) {
 }
 
 // Hash returns the stable 64-bit hash of every event recorded so far, in
-// order. Two runs with the same hash recorded the same events.
+// order. Runs that recorded different events have different hashes except
+// with the odds of a 64-bit collision.
 func (tr *Trace) Hash() uint64 { return finish(tr.state) }
 
 // Len returns the number of events recorded (kept or not).

@@ -15,7 +15,8 @@ const DefaultMaxSteps = 1_000_000
 // Invariants:
 //   - at most one task executes at any moment; w.current is the task that
 //     runs or ran last;
-//   - w.runnable holds exactly the tasks in state runnable, sorted by ID;
+//   - w.runnable holds exactly the tasks that can run (the running one
+//     included), sorted by ID, and each task's slot is its index there;
 //   - every decision with two or more options is drawn from the strategy and
 //     recorded in w.choices, in the order taken.
 type World struct {
@@ -97,13 +98,17 @@ func (w *World) Go(name string, fn func()) *Task {
 }
 
 // Run runs the world until it ends and returns how it ended. Every task that
-// has not returned by then is unwound, so no goroutine outlives Run.
+// has not returned by then is unwound, so no goroutine outlives Run (and a
+// world that is never run starts none).
 func (w *World) Run() Outcome {
 	if w.started {
 		panic("sim: World.Run called twice")
 	}
 	w.started = true
 	for !w.ended {
+		if len(w.doomed) > 0 {
+			w.reap()
+		}
 		if w.live == 0 {
 			w.end(Outcome{Kind: Completed})
 			break
@@ -126,9 +131,6 @@ func (w *World) Run() Outcome {
 			t = w.runOption(c)
 		}
 		w.resume(t)
-		if len(w.doomed) > 0 {
-			w.reap()
-		}
 	}
 	w.teardown()
 	w.outcome.Steps, w.outcome.Time, w.outcome.Decisions = w.step, w.clock, w.choices.n
@@ -139,6 +141,9 @@ func (w *World) Run() Outcome {
 func (w *World) resume(t *Task) {
 	w.current = t
 	t.state = running
+	if t.next == nil {
+		t.start()
+	}
 	t.next()
 	if t.state == running {
 		t.state = runnable
@@ -253,7 +258,9 @@ func (w *World) unwind(t *Task) {
 	}
 	t.killed = true
 	if !t.started {
-		t.stop()
+		if t.stop != nil {
+			t.stop()
+		}
 		t.finish()
 		return
 	}
