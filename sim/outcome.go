@@ -11,7 +11,8 @@ type OutcomeKind uint8
 
 // The ways a run can end.
 const (
-	// Completed: every task that is not a daemon returned.
+	// Completed: every task that is not a daemon returned and no daemon
+	// could run without the clock moving.
 	Completed OutcomeKind = iota + 1
 	// Deadlocked: no task could run and no timer was pending, while some
 	// task that is not a daemon had not returned.

@@ -69,10 +69,11 @@ func (t *Task) Process() *Process { return t.proc }
 // String returns the task's name and ID.
 func (t *Task) String() string { return fmt.Sprintf("%s#%d", t.name, t.id) }
 
-// Daemon marks the task as a daemon: a run completes when every task that
-// is not a daemon has returned, whatever its daemons are doing (a server's
-// accept loop, a reaper). Call it before the run starts or from the task
-// itself.
+// Daemon marks the task as a daemon (a server's accept loop, a reaper): a
+// run completes when every task that is not a daemon has returned and no
+// daemon can run without the clock moving, so a server finishes handling
+// what its clients sent but its idle loops do not keep the run alive.
+// Call it before the run starts or from the task itself.
 func (t *Task) Daemon() *Task {
 	if !t.daemon && t.state != done {
 		t.daemon = true

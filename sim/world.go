@@ -109,15 +109,14 @@ func (w *World) Run() Outcome {
 		if len(w.doomed) > 0 {
 			w.reap()
 		}
-		if w.live == 0 {
-			w.end(Outcome{Kind: Completed})
-			break
-		}
 		t := w.handoff
 		w.handoff = nil
 		if t == nil {
 			if len(w.runnable) == 0 {
-				if !w.fireTimers() {
+				switch {
+				case w.live == 0:
+					w.end(Outcome{Kind: Completed})
+				case !w.fireTimers():
 					w.endDeadlocked()
 				}
 				continue

@@ -1,0 +1,126 @@
+package fakepg
+
+import (
+	"errors"
+	"io"
+	"sort"
+
+	"github.com/jackc/pgproto3/v2"
+	"github.com/poolsim/poolsim/fakepg/engine"
+)
+
+// errTerminate ends a session on the client's Terminate message.
+var errTerminate = errors.New("terminate")
+
+// backend is one session: PostgresMain's loop over a byte stream.
+type backend struct {
+	srv      *Server
+	in       *frontendReader
+	out      *sendBuffer
+	sess     *engine.Session
+	pid      int32
+	admitted bool
+
+	stmts          map[string]*prepared // lookup only
+	portals        map[string]*portal   // lookup only
+	ignoreTillSync bool
+
+	truth *truthRecorder // nil unless the stream is a simulated connection
+}
+
+func newBackend(s *Server, rw io.ReadWriter) *backend {
+	b := &backend{
+		srv: s, in: newFrontendReader(rw), out: newSendBuffer(rw),
+		stmts: map[string]*prepared{}, portals: map[string]*portal{},
+	}
+	b.truth = newTruthRecorder(s, rw)
+	return b
+}
+
+// run is the session: startup, then one message at a time until the end.
+func (b *backend) run() error {
+	err := b.startup()
+	if err == nil {
+		b.srv.register(b)
+		err = b.loop()
+		b.srv.unregister(b)
+	}
+	if b.sess != nil {
+		b.sess.Close()
+	}
+	if b.admitted {
+		b.srv.release()
+	}
+	var f errFatal
+	switch {
+	case errors.As(err, &f) && f.v2:
+		b.out.put(append(append([]byte{'E'}, "FATAL:  "+f.msg+"\n"...), 0))
+		b.out.flush()
+	case errors.As(err, &f):
+		b.sendError(fatal(f.code, f.msg))
+	}
+	return err
+}
+
+func (b *backend) loop() error {
+	for {
+		m, err := b.in.next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		b.truth.message(b, m)
+		switch m.typ {
+		case 'Q':
+			b.simpleQuery(m.body)
+		case 'P', 'B', 'D', 'E', 'C', 'H', 'S':
+			b.extended(m)
+		case 'X':
+			return errTerminate
+		case 'F':
+			if !b.ignoreTillSync {
+				b.sendError(&engine.Error{Severity: "ERROR", Code: engine.FeatureNotSupported,
+					Message: "poolsim does not support the function call protocol"})
+				b.readyForQuery()
+			}
+		case 'd', 'c', 'f':
+			// CopyData, CopyDone and CopyFail outside COPY are ignored, per
+			// the protocol.
+		}
+	}
+}
+
+// sendError sends an ErrorResponse or NoticeResponse and flushes, as the
+// backend flushes after every error and notice.
+func (b *backend) sendError(e *engine.Error) {
+	typ := byte('E')
+	switch e.Severity {
+	case "WARNING", "NOTICE", "INFO", "LOG", "DEBUG":
+		typ = 'N'
+	}
+	b.out.put(encodeError(nil, typ, e))
+	b.out.flush()
+}
+
+// readyForQuery reports changed parameters, sends ReadyForQuery and
+// flushes.
+func (b *backend) readyForQuery() {
+	for _, r := range b.sess.Reports() {
+		b.out.put(encode(nil, &pgproto3.ParameterStatus{Name: r.Name, Value: r.Value}))
+	}
+	b.out.put(encode(nil, &pgproto3.ReadyForQuery{TxStatus: b.sess.TxStatus()}))
+	b.out.flush()
+	b.truth.replied(b)
+}
+
+// sortedKeys returns m's keys in order.
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,51 @@
+package engine
+
+import "time"
+
+// DefaultDeadlockTimeout is PostgreSQL's deadlock_timeout default: how long
+// a lock waiter waits before it checks for a deadlock.
+const DefaultDeadlockTimeout = time.Second
+
+// DB is one database shared by every session of a server.
+//
+// Invariant: mu guards everything reachable from the DB (tables, row slots,
+// transactions, sessions' transaction state); cond is broadcast whenever a
+// transaction ends, which is when lock waiters may proceed.
+type DB struct {
+	rt     Runtime
+	mu     Mutex
+	cond   Cond
+	tables []*Table
+
+	seq     int64  // heap sequence of the last tuple version
+	nextXid uint32 // the next transaction ID to assign
+
+	// DeadlockTimeout is how long a lock waiter waits before checking for
+	// a deadlock (deadlock_timeout).
+	DeadlockTimeout time.Duration
+}
+
+// NewDB returns a database with the built-in tables, empty.
+func NewDB(rt Runtime) *DB {
+	db := &DB{rt: rt, nextXid: 731, DeadlockTimeout: DefaultDeadlockTimeout}
+	db.mu = rt.NewMutex("db")
+	db.cond = rt.NewCond("db.txn-end", db.mu)
+	db.tables = builtinTables()
+	for _, t := range db.tables {
+		t.byKey = map[string]*rowSlot{}
+	}
+	return db
+}
+
+// table returns the named table, or nil.
+func (db *DB) table(name string) *Table {
+	for _, t := range db.tables {
+		if t.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+// Runtime returns the runtime the database blocks through.
+func (db *DB) Runtime() Runtime { return db.rt }

@@ -1,0 +1,526 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/poolsim/poolsim/fakepg/sqlparse"
+)
+
+// Result is what executing a statement produced.
+type Result struct {
+	Columns []ResultColumn // nil when the statement returns no rows
+	Rows    [][]Value
+	Tag     string   // the CommandComplete tag
+	Notices []*Error // warnings and notices raised, in order
+}
+
+// Execute runs a plan with parameter values (already converted to the
+// plan's ParamTypes). It starts a transaction if none is open; statements
+// other than COMMIT and ROLLBACK fail with 25P02 in a failed block. It may
+// block on row locks and in pg_sleep. After an error the caller runs
+// AbortCommand.
+func (s *Session) Execute(p *Plan, params []Value) (*Result, *Error) {
+	s.db.mu.Lock()
+	defer s.db.mu.Unlock()
+	if s.block == blockAbort && !p.Exit() {
+		return nil, FailedBlockError()
+	}
+	s.startCommand()
+	s.canceled = false
+	en := &env{params: params, sess: s}
+	res := &Result{Columns: p.Columns}
+	var err error
+	switch st := p.Stmt.(type) {
+	case *sqlparse.SelectStmt:
+		err = s.execSelect(p, en, res)
+	case *sqlparse.InsertStmt:
+		err = s.execInsert(p, en, res)
+	case *sqlparse.UpdateStmt:
+		err = s.execUpdate(p, en, res)
+	case *sqlparse.DeleteStmt:
+		err = s.execDelete(p, en, res)
+	case *sqlparse.TransactionStmt:
+		s.execTransaction(st, res)
+	case *sqlparse.SetStmt:
+		err = s.execSet(st, res)
+	case *sqlparse.ShowStmt:
+		_, v, e := s.gucs.show(st.Name)
+		if e != nil {
+			return nil, e
+		}
+		res.Rows, res.Tag = [][]Value{{v}}, "SHOW"
+	case *sqlparse.ResetStmt:
+		if e := s.gucs.reset(st.Name); e != nil {
+			return nil, e
+		}
+		res.Tag = "RESET"
+	}
+	if err != nil {
+		return nil, asError(err)
+	}
+	return res, nil
+}
+
+func asError(err error) *Error {
+	if e, ok := err.(*Error); ok {
+		return e
+	}
+	return newError("XX000", err.Error())
+}
+
+// sleep blocks the session for d (pg_sleep), waiting on the database's
+// condition so that a cancel can interrupt it.
+func (s *Session) sleep(d time.Duration) error {
+	deadline := s.db.rt.Now().Add(d)
+	for {
+		if err := s.checkCancel(); err != nil {
+			return err
+		}
+		left := deadline.Sub(s.db.rt.Now())
+		if left <= 0 {
+			return nil
+		}
+		s.db.cond.WaitTimeout(left)
+	}
+}
+
+// matches evaluates the plan's WHERE on row.
+func (p *Plan) matches(en *env, row []Value) (bool, error) {
+	if p.where == nil {
+		return true, nil
+	}
+	en.row = row
+	v, err := p.where.eval(en)
+	return v == true, err
+}
+
+// project evaluates exprs on row.
+func project(exprs []*cexpr, en *env, row []Value) ([]Value, error) {
+	en.row = row
+	out := make([]Value, len(exprs))
+	for i, c := range exprs {
+		v, err := c.eval(en)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+func (s *Session) execSelect(p *Plan, en *env, res *Result) error {
+	var rows []scanned
+	if t := p.sc.table; t != nil {
+		for _, r := range t.scan(s.tx) {
+			ok, err := p.matches(en, r.ver.vals)
+			if err != nil {
+				return err
+			}
+			if ok {
+				rows = append(rows, r)
+			}
+		}
+	} else {
+		rows = []scanned{{ver: &version{}}}
+		if p.where != nil {
+			if ok, err := p.matches(en, nil); err != nil || !ok {
+				rows = nil
+				if err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if p.aggregate {
+		out, err := p.aggregateRow(en, rows)
+		if err != nil {
+			return err
+		}
+		res.Rows, res.Tag = [][]Value{out}, "SELECT 1"
+		return nil
+	}
+	if err := p.sortRows(en, rows); err != nil {
+		return err
+	}
+	limit := int64(-1)
+	if p.limit != nil {
+		v, err := p.limit.eval(en)
+		if err != nil {
+			return err
+		}
+		if v != nil {
+			if limit = v.(int64); limit < 0 {
+				return newError("2201W", "LIMIT must not be negative")
+			}
+		}
+	}
+	for _, r := range rows {
+		if limit >= 0 && int64(len(res.Rows)) >= limit {
+			break
+		}
+		vals := r.ver.vals
+		if p.forUpdate {
+			cur, ok, err := s.lockAndRecheck(p, en, r, "locking")
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			vals = cur.vals
+		}
+		out, err := project(p.targets, en, vals)
+		if err != nil {
+			return err
+		}
+		res.Rows = append(res.Rows, out)
+	}
+	res.Tag = fmt.Sprintf("SELECT %d", len(res.Rows))
+	return nil
+}
+
+// aggregateRow computes a select list of aggregates (and constants) over
+// rows.
+func (p *Plan) aggregateRow(en *env, rows []scanned) ([]Value, error) {
+	out := make([]Value, len(p.targets))
+	for i, c := range p.targets {
+		if !c.agg {
+			v, err := c.eval(en)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = v
+			continue
+		}
+		n := int64(0)
+		for _, r := range rows {
+			if c.aggArg != nil {
+				en.row = r.ver.vals
+				v, err := c.aggArg.eval(en)
+				if err != nil {
+					return nil, err
+				}
+				if v == nil {
+					continue
+				}
+			}
+			n++
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+// sortRows orders rows by the plan's ORDER BY, NULLs last ascending and
+// first descending, as PostgreSQL does.
+func (p *Plan) sortRows(en *env, rows []scanned) error {
+	if len(p.order) == 0 {
+		return nil
+	}
+	keys := make([][]Value, len(rows))
+	for i, r := range rows {
+		en.row = r.ver.vals
+		for _, o := range p.order {
+			v, err := o.expr.eval(en)
+			if err != nil {
+				return err
+			}
+			keys[i] = append(keys[i], v)
+		}
+	}
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		for k, o := range p.order {
+			x, y := keys[idx[a]][k], keys[idx[b]][k]
+			c := 0
+			switch {
+			case x == nil && y == nil:
+			case x == nil:
+				c = 1
+			case y == nil:
+				c = -1
+			default:
+				c = compare(x, y)
+			}
+			if o.desc {
+				c = -c
+			}
+			if c != 0 {
+				return c < 0
+			}
+		}
+		return false
+	})
+	sorted := make([]scanned, len(rows))
+	for i, j := range idx {
+		sorted[i] = rows[j]
+	}
+	copy(rows, sorted)
+	return nil
+}
+
+// lockAndRecheck takes a scanned row's lock and, if the row changed while
+// the statement waited, rechecks the WHERE on its latest version (read
+// committed's EvalPlanQual). It returns the version to act on, or false
+// when the row is gone or no longer matches.
+func (s *Session) lockAndRecheck(p *Plan, en *env, r scanned, verb string) (*version, bool, error) {
+	if err := s.db.lockRow(s.tx, r.slot, verb); err != nil {
+		return nil, false, err
+	}
+	cur := r.slot.visible(s.tx)
+	if cur == nil {
+		return nil, false, nil
+	}
+	if cur != r.ver {
+		ok, err := p.matches(en, cur.vals)
+		if err != nil || !ok {
+			return nil, false, err
+		}
+	}
+	return cur, true, nil
+}
+
+func (s *Session) execUpdate(p *Plan, en *env, res *Result) error {
+	t := p.sc.table
+	n := 0
+	for _, r := range t.scan(s.tx) {
+		ok, err := p.matches(en, r.ver.vals)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		cur, ok, err := s.lockAndRecheck(p, en, r, "updating")
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		vals, err := applySets(p.sets, en, cur.vals)
+		if err != nil {
+			return err
+		}
+		r.slot.pending, r.slot.deleting = s.db.newVersion(t, vals), false
+		n++
+		if err := p.returning(en, vals, res); err != nil {
+			return err
+		}
+	}
+	res.Tag = fmt.Sprintf("UPDATE %d", n)
+	return nil
+}
+
+// applySets returns row with the SET clauses applied, all evaluated
+// against the old row.
+func applySets(sets []setPlan, en *env, row []Value) ([]Value, error) {
+	out := append([]Value(nil), row...)
+	en.row = row
+	for _, set := range sets {
+		v, err := set.expr.eval(en)
+		if err != nil {
+			return nil, err
+		}
+		out[set.col] = v
+	}
+	return out, nil
+}
+
+// returning adds the RETURNING row for row, if the statement has one.
+func (p *Plan) returning(en *env, row []Value, res *Result) error {
+	if len(p.targets) == 0 {
+		return nil
+	}
+	out, err := project(p.targets, en, row)
+	if err != nil {
+		return err
+	}
+	res.Rows = append(res.Rows, out)
+	return nil
+}
+
+func (s *Session) execDelete(p *Plan, en *env, res *Result) error {
+	n := 0
+	for _, r := range p.sc.table.scan(s.tx) {
+		ok, err := p.matches(en, r.ver.vals)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		cur, ok, err := s.lockAndRecheck(p, en, r, "deleting")
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		r.slot.pending, r.slot.deleting = nil, true
+		n++
+		if err := p.returning(en, cur.vals, res); err != nil {
+			return err
+		}
+	}
+	res.Tag = fmt.Sprintf("DELETE %d", n)
+	return nil
+}
+
+func (s *Session) execInsert(p *Plan, en *env, res *Result) error {
+	t := p.sc.table
+	n := 0
+	touched := map[string]bool{} // keys this statement inserted or updated; lookup only
+	for _, exprs := range p.rows {
+		row := make([]Value, len(t.Columns))
+		for i, c := range exprs {
+			v, err := c.eval(en)
+			if err != nil {
+				return err
+			}
+			row[p.insertCols[i]] = v
+		}
+		for i, col := range t.Columns {
+			if col.NotNull && row[i] == nil {
+				e := errorf(NotNullViolation, "null value in column \"%s\" of relation \"%s\" violates not-null constraint", col.Name, t.Name)
+				e.Detail = "Failing row contains " + rowText(t, row) + "."
+				e.Schema, e.Table, e.Column = "public", t.Name, col.Name
+				return e
+			}
+		}
+		done, err := s.insertRow(p, en, t, row, touched, res)
+		if err != nil {
+			return err
+		}
+		n += done
+	}
+	res.Tag = fmt.Sprintf("INSERT 0 %d", n)
+	return nil
+}
+
+// insertRow inserts one row, handling a conflicting key as the plan says;
+// it returns the number of rows inserted or updated.
+func (s *Session) insertRow(p *Plan, en *env, t *Table, row []Value, touched map[string]bool, res *Result) (int, error) {
+	key := keyText(t.Columns[0].Type, row[0])
+	slot := t.slot(key, true)
+	for {
+		if h := slot.holder; h != nil && h != s.tx {
+			// another transaction is inserting or deleting this key: wait
+			// for it, then look again
+			ctx := fmt.Sprintf("while inserting index tuple (0,%d) in relation \"%s\"", t.items+1, t.PKeyName)
+			if err := s.db.waitFor(s.tx, h, ctx); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		cur := slot.visible(s.tx)
+		if cur == nil {
+			if err := s.db.lockRow(s.tx, slot, "inserting"); err != nil {
+				return 0, err
+			}
+			slot.pending, slot.deleting = s.db.newVersion(t, row), false
+			touched[key] = true
+			return 1, p.returning(en, row, res)
+		}
+		if p.conflict == nil {
+			e := errorf(UniqueViolation, "duplicate key value violates unique constraint \"%s\"", t.PKeyName)
+			e.Detail = fmt.Sprintf("Key (%s)=(%s) already exists.", t.Columns[0].Name, key)
+			e.Schema, e.Table, e.Constraint = "public", t.Name, t.PKeyName
+			return 0, e
+		}
+		if p.conflict.doNothing {
+			return 0, nil
+		}
+		if touched[key] {
+			e := newError("21000", "ON CONFLICT DO UPDATE command cannot affect row a second time")
+			e.Hint = "Ensure that no rows proposed for insertion within the same command have duplicate constrained values."
+			return 0, e
+		}
+		if err := s.db.lockRow(s.tx, slot, "updating"); err != nil {
+			return 0, err
+		}
+		if cur = slot.visible(s.tx); cur == nil {
+			continue // deleted while we waited: insert after all
+		}
+		en.excluded = row
+		if p.conflict.where != nil {
+			en.row = cur.vals
+			v, err := p.conflict.where.eval(en)
+			if err != nil {
+				return 0, err
+			}
+			if v != true {
+				return 0, nil
+			}
+		}
+		vals, err := applySets(p.conflict.sets, en, cur.vals)
+		if err != nil {
+			return 0, err
+		}
+		slot.pending, slot.deleting = s.db.newVersion(t, vals), false
+		touched[key] = true
+		return 1, p.returning(en, vals, res)
+	}
+}
+
+// rowText renders a row as PostgreSQL's "Failing row contains (...)".
+func rowText(t *Table, row []Value) string {
+	parts := make([]string, len(row))
+	for i, v := range row {
+		s, ok := FormatText(t.Columns[i].Type, v)
+		if !ok {
+			s = "null"
+		}
+		parts[i] = s
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+func (s *Session) execTransaction(st *sqlparse.TransactionStmt, res *Result) {
+	var notice *Error
+	switch st.Kind {
+	case sqlparse.TxBegin, sqlparse.TxStart:
+		notice = s.beginBlock()
+		res.Tag = "BEGIN"
+		if st.Kind == sqlparse.TxStart {
+			res.Tag = "START TRANSACTION"
+		}
+	case sqlparse.TxCommit:
+		var commit bool
+		commit, notice = s.endBlock()
+		res.Tag = "COMMIT"
+		if !commit {
+			res.Tag = "ROLLBACK"
+		}
+	case sqlparse.TxRollback:
+		notice = s.rollbackBlock()
+		res.Tag = "ROLLBACK"
+	}
+	if notice != nil {
+		res.Notices = append(res.Notices, notice)
+	}
+}
+
+func (s *Session) execSet(st *sqlparse.SetStmt, res *Result) error {
+	res.Tag = "SET"
+	if st.Local && s.block == blockStarted {
+		res.Notices = append(res.Notices, warning(NoActiveTransaction, "SET LOCAL can only be used in transaction blocks"))
+		return nil
+	}
+	if st.Default {
+		if e := s.gucs.reset(st.Name); e != nil {
+			return e
+		}
+		return nil
+	}
+	if e := s.gucs.set(st.Name, strings.Join(st.Values, ", "), st.Local); e != nil {
+		return e
+	}
+	return nil
+}

@@ -1,0 +1,261 @@
+package engine
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// gucDef describes one configuration parameter.
+type gucDef struct {
+	name     string // canonical spelling, as SHOW's column and ParameterStatus use it
+	def      string // default value
+	report   bool   // GUC_REPORT: sent in ParameterStatus at startup and on change
+	readOnly bool   // cannot be changed with SET
+	unit     string // "ms" for time parameters normalised like PostgreSQL
+}
+
+// gucDefs are the parameters the engine knows, sorted by name ignoring
+// case, the order PostgreSQL reports them in at startup.
+var gucDefs = []gucDef{
+	{name: "application_name", report: true},
+	{name: "client_encoding", def: "UTF8", report: true},
+	{name: "DateStyle", def: "ISO, MDY", report: true},
+	{name: "deadlock_timeout", def: "1s", unit: "ms"},
+	{name: "default_transaction_isolation", def: "read committed"},
+	{name: "default_transaction_read_only", def: "off", report: true},
+	{name: "extra_float_digits", def: "1"},
+	{name: "idle_in_transaction_session_timeout", def: "0", unit: "ms"},
+	{name: "in_hot_standby", def: "off", report: true, readOnly: true},
+	{name: "integer_datetimes", def: "on", report: true, readOnly: true},
+	{name: "IntervalStyle", def: "postgres", report: true},
+	{name: "is_superuser", def: "off", report: true, readOnly: true},
+	{name: "lock_timeout", def: "0", unit: "ms"},
+	{name: "max_connections", def: "100", readOnly: true},
+	{name: "search_path", def: `"$user", public`},
+	{name: "server_encoding", def: "UTF8", report: true, readOnly: true},
+	{name: "server_version", def: ServerVersion, report: true, readOnly: true},
+	{name: "server_version_num", def: ServerVersionNum, readOnly: true},
+	{name: "session_authorization", report: true},
+	{name: "standard_conforming_strings", def: "on", report: true},
+	{name: "statement_timeout", def: "0", unit: "ms"},
+	{name: "TimeZone", def: "UTC", report: true},
+	{name: "transaction_isolation", def: "read committed"},
+	{name: "work_mem", def: "4MB"},
+}
+
+// The version the fake server reports.
+const (
+	ServerVersion    = "15.0 (poolsim)"
+	ServerVersionNum = "150000"
+)
+
+func findGUC(name string) *gucDef {
+	for i := range gucDefs {
+		if strings.EqualFold(gucDefs[i].name, name) {
+			return &gucDefs[i]
+		}
+	}
+	return nil
+}
+
+// gucState holds a session's parameter values with transactional undo:
+// values set inside a transaction revert if it aborts, and SET LOCAL
+// values revert when it ends.
+type gucState struct {
+	vals     map[string]string // by canonical name; lookup only
+	saved    map[string]string // values at transaction start
+	local    map[string]string // values before the first SET LOCAL
+	reported map[string]string // the values last sent in ParameterStatus
+}
+
+func newGUCState(user, appName string, superuser bool) *gucState {
+	g := &gucState{vals: map[string]string{}, reported: map[string]string{}}
+	for _, d := range gucDefs {
+		g.vals[d.name] = d.def
+	}
+	g.vals["session_authorization"] = user
+	g.vals["application_name"] = appName
+	if superuser {
+		g.vals["is_superuser"] = "on"
+	}
+	return g
+}
+
+func (g *gucState) begin() {
+	g.saved = copyMap(g.vals)
+	g.local = nil
+}
+
+func (g *gucState) commit() {
+	for name, v := range g.local {
+		g.vals[name] = v
+	}
+	g.saved, g.local = nil, nil
+}
+
+func (g *gucState) abort() {
+	if g.saved != nil {
+		g.vals = g.saved
+	}
+	g.saved, g.local = nil, nil
+}
+
+func copyMap(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// set assigns a parameter; local makes it revert at transaction end.
+func (g *gucState) set(name string, value string, local bool) *Error {
+	d := findGUC(name)
+	if d == nil {
+		if strings.Contains(name, ".") {
+			g.vals[name] = value // a placeholder for an extension's parameter
+			return nil
+		}
+		return errorf(UndefinedObject, "unrecognized configuration parameter \"%s\"", name)
+	}
+	if d.readOnly {
+		return errorf(CantChangeRuntimeParam, "parameter \"%s\" cannot be changed", d.name)
+	}
+	v, err := normalizeGUC(d, value)
+	if err != nil {
+		return err
+	}
+	if local {
+		if g.local == nil {
+			g.local = map[string]string{}
+		}
+		if _, ok := g.local[d.name]; !ok {
+			g.local[d.name] = g.vals[d.name]
+		}
+	}
+	g.vals[d.name] = v
+	return nil
+}
+
+// normalizeGUC validates value for d and renders it as SHOW would.
+func normalizeGUC(d *gucDef, value string) (string, *Error) {
+	switch {
+	case d.name == "client_encoding":
+		switch strings.ToUpper(strings.ReplaceAll(value, "-", "")) {
+		case "UTF8", "UNICODE":
+			return "UTF8", nil
+		case "SQL_ASCII":
+			return "SQL_ASCII", nil
+		}
+		return "", errorf(InvalidParameterValue, "invalid value for parameter \"client_encoding\": \"%s\"", value)
+	case d.name == "TimeZone":
+		if strings.EqualFold(value, "utc") {
+			return "UTC", nil
+		}
+		if _, err := time.LoadLocation(value); err != nil || value == "" || value == "Local" {
+			return "", errorf(InvalidParameterValue, "invalid value for parameter \"TimeZone\": \"%s\"", value)
+		}
+		return value, nil
+	case d.unit == "ms":
+		ms, ok := parseMillis(value)
+		if !ok {
+			e := errorf(InvalidParameterValue, "invalid value for parameter \"%s\": \"%s\"", d.name, value)
+			e.Hint = `Valid units for this parameter are "us", "ms", "s", "min", "h", and "d".`
+			return "", e
+		}
+		return formatMillis(ms), nil
+	}
+	return value, nil
+}
+
+// parseMillis parses a time parameter: a number of milliseconds, or a
+// number with a unit.
+func parseMillis(s string) (int64, bool) {
+	s = strings.TrimSpace(s)
+	i := 0
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '-') {
+		i++
+	}
+	n, err := strconv.ParseInt(s[:i], 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	mult := map[string]int64{"": 1, "ms": 1, "s": 1000, "min": 60000, "h": 3600000, "d": 86400000}
+	m, ok := mult[strings.TrimSpace(s[i:])]
+	return n * m, ok
+}
+
+// formatMillis renders milliseconds with the largest unit that divides
+// them, as SHOW does.
+func formatMillis(ms int64) string {
+	if ms == 0 {
+		return "0"
+	}
+	for _, u := range []struct {
+		name string
+		n    int64
+	}{{"d", 86400000}, {"h", 3600000}, {"min", 60000}, {"s", 1000}} {
+		if ms%u.n == 0 {
+			return fmt.Sprintf("%d%s", ms/u.n, u.name)
+		}
+	}
+	return fmt.Sprintf("%dms", ms)
+}
+
+// reset restores a parameter's default, or all of them.
+func (g *gucState) reset(name string) *Error {
+	if name == "all" {
+		for _, d := range gucDefs {
+			if !d.readOnly && d.name != "session_authorization" {
+				g.vals[d.name] = d.def
+			}
+		}
+		return nil
+	}
+	d := findGUC(name)
+	if d == nil {
+		return errorf(UndefinedObject, "unrecognized configuration parameter \"%s\"", name)
+	}
+	if d.readOnly {
+		return errorf(CantChangeRuntimeParam, "parameter \"%s\" cannot be changed", d.name)
+	}
+	g.vals[d.name] = d.def
+	return nil
+}
+
+// show returns a parameter's canonical name and value.
+func (g *gucState) show(name string) (string, string, *Error) {
+	if d := findGUC(name); d != nil {
+		return d.name, g.vals[d.name], nil
+	}
+	if v, ok := g.vals[name]; ok {
+		return name, v, nil
+	}
+	return "", "", errorf(UndefinedObject, "unrecognized configuration parameter \"%s\"", name)
+}
+
+// Report is one ParameterStatus the server should send.
+type Report struct {
+	Name, Value string
+}
+
+// Reports returns the GUC_REPORT parameters whose values changed since
+// they were last reported, in PostgreSQL's order, and marks them reported.
+// At session start every reported parameter is returned.
+func (s *Session) Reports() []Report {
+	var out []Report
+	for _, d := range gucDefs {
+		if !d.report {
+			continue
+		}
+		v := s.gucs.vals[d.name]
+		if last, ok := s.gucs.reported[d.name]; ok && last == v {
+			continue
+		}
+		s.gucs.reported[d.name] = v
+		out = append(out, Report{d.name, v})
+	}
+	return out
+}

@@ -1,0 +1,63 @@
+package engine
+
+// Session is one connection's state in the engine: its transaction block,
+// its transaction and its configuration parameters.
+type Session struct {
+	// PID is the backend process ID the session reports
+	// (pg_backend_pid(), BackendKeyData).
+	PID int32
+	// User is the session's user name.
+	User string
+
+	db       *DB
+	block    blockState
+	tx       *Txn
+	gucs     *gucState
+	canceled bool // a CancelRequest arrived; guarded by db.mu
+}
+
+// NewSession starts a session for user. The user "postgres" is a
+// superuser.
+func (db *DB) NewSession(pid int32, user, appName string) *Session {
+	return &Session{PID: pid, User: user, db: db, gucs: newGUCState(user, appName, user == "postgres")}
+}
+
+// Close ends the session, rolling back any open transaction.
+func (s *Session) Close() {
+	s.db.mu.Lock()
+	defer s.db.mu.Unlock()
+	if s.block != blockDefault {
+		s.endTxn(false)
+	}
+}
+
+// Setting returns the current value of a configuration parameter.
+func (s *Session) Setting(name string) string {
+	_, v, _ := s.gucs.show(name)
+	return v
+}
+
+// SetStartupParameter applies a parameter from the startup packet.
+func (s *Session) SetStartupParameter(name, value string) *Error {
+	s.db.mu.Lock()
+	defer s.db.mu.Unlock()
+	return s.gucs.set(name, value, false)
+}
+
+// Cancel asks the session's running statement, if it waits on a lock or
+// sleeps, to fail with 57014 "canceling statement due to user request".
+func (s *Session) Cancel() {
+	s.db.mu.Lock()
+	defer s.db.mu.Unlock()
+	s.canceled = true
+	s.db.cond.Broadcast()
+}
+
+// checkCancel consumes a pending cancel.
+func (s *Session) checkCancel() *Error {
+	if !s.canceled {
+		return nil
+	}
+	s.canceled = false
+	return newError(QueryCanceled, "canceling statement due to user request")
+}

@@ -1,0 +1,128 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Txn is one transaction: the rows it locked and wrote, and the
+// transaction it waits for, if any.
+type Txn struct {
+	sess       *Session
+	xid        uint32     // assigned at the first row lock, as PostgreSQL assigns at the first write
+	writes     []*rowSlot // rows whose lock it holds, in locking order
+	waitingFor *Txn
+	done       bool
+}
+
+// assignXid gives tx a transaction ID if it has none.
+func (db *DB) assignXid(tx *Txn) {
+	if tx.xid == 0 {
+		tx.xid = db.nextXid
+		db.nextXid++
+	}
+}
+
+// finish commits or aborts tx: its pending versions become committed (or
+// are dropped), its row locks are released and lock waiters are woken.
+func (db *DB) finish(tx *Txn, commit bool) {
+	for _, s := range tx.writes {
+		if commit {
+			switch {
+			case s.deleting:
+				s.committed = nil
+			case s.pending != nil:
+				s.committed = s.pending
+			}
+		}
+		s.pending, s.deleting, s.holder = nil, false, nil
+	}
+	tx.writes = nil
+	tx.done = true
+	db.cond.Broadcast()
+}
+
+// lockRow takes s's row lock for tx, waiting while another transaction
+// holds it. verb says what tx is doing to the tuple, for the deadlock
+// report's context ("updating", "deleting", "locking").
+func (db *DB) lockRow(tx *Txn, s *rowSlot, verb string) error {
+	for s.holder != nil && s.holder != tx {
+		ctx := ""
+		if v := s.committed; v != nil {
+			ctx = fmt.Sprintf("while %s tuple %s in relation \"%s\"", verb, v.ctid(), s.table.Name)
+		} else {
+			ctx = fmt.Sprintf("while inserting index tuple (0,%d) in relation \"%s\"", s.table.items+1, s.table.PKeyName)
+		}
+		if err := db.waitFor(tx, s.holder, ctx); err != nil {
+			return err
+		}
+	}
+	if s.holder == nil {
+		db.assignXid(tx)
+		s.holder = tx
+		tx.writes = append(tx.writes, s)
+	}
+	return nil
+}
+
+// waitFor blocks tx until holder ends. After DeadlockTimeout of waiting it
+// checks once for a cycle of waiting transactions, as PostgreSQL's
+// CheckDeadLock does, and fails with 40P01 when tx closes one.
+func (db *DB) waitFor(tx, holder *Txn, context string) error {
+	tx.waitingFor = holder
+	defer func() { tx.waitingFor = nil }()
+	deadline := db.rt.Now().Add(db.DeadlockTimeout)
+	checked := false
+	for !holder.done {
+		if err := tx.sess.checkCancel(); err != nil {
+			return err
+		}
+		if checked {
+			db.cond.Wait()
+			continue
+		}
+		if left := deadline.Sub(db.rt.Now()); left > 0 {
+			db.cond.WaitTimeout(left)
+			continue
+		}
+		checked = true
+		if cycle := waitCycle(tx); cycle != nil {
+			return deadlockError(cycle, context)
+		}
+	}
+	return nil
+}
+
+// waitCycle returns the transactions of a wait cycle through tx, starting
+// with tx, or nil when following waitingFor from tx does not come back.
+func waitCycle(tx *Txn) []*Txn {
+	cycle := []*Txn{tx}
+	for t := tx.waitingFor; t != nil; t = t.waitingFor {
+		if t == tx {
+			return cycle
+		}
+		for _, seen := range cycle {
+			if seen == t {
+				return nil // a cycle that does not include tx
+			}
+		}
+		cycle = append(cycle, t)
+	}
+	return nil
+}
+
+// deadlockError builds PostgreSQL's deadlock report for a cycle.
+func deadlockError(cycle []*Txn, context string) *Error {
+	var lines []string
+	for i, t := range cycle {
+		next := cycle[(i+1)%len(cycle)]
+		lines = append(lines, fmt.Sprintf("Process %d waits for ShareLock on transaction %d; blocked by process %d.",
+			t.sess.PID, t.waitingFor.xid, next.sess.PID))
+	}
+	e := newError(DeadlockDetected, "deadlock detected")
+	e.Detail = strings.Join(lines, "\n")
+	e.Hint = "See server log for query details."
+	e.Where = context
+	e.Routine = "DeadLockReport"
+	return e
+}

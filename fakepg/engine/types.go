@@ -1,0 +1,195 @@
+package engine
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Type is a PostgreSQL data type as the wire protocol describes it.
+type Type struct {
+	OID  uint32
+	Name string // the name PostgreSQL uses in messages ("bigint", "text")
+	Len  int16  // typlen in RowDescription
+}
+
+// The types the engine knows.
+var (
+	Bool    = Type{16, "boolean", 1}
+	Int8    = Type{20, "bigint", 8}
+	Int4    = Type{23, "integer", 4}
+	Text    = Type{25, "text", -1}
+	Float8  = Type{701, "double precision", 8}
+	Unknown = Type{705, "unknown", -2}
+	Numeric = Type{1700, "numeric", -1}
+	Void    = Type{2278, "void", 4}
+)
+
+// typeNames maps the spellings a cast may use to types.
+var typeNames = map[string]Type{
+	"bool": Bool, "boolean": Bool,
+	"int8": Int8, "bigint": Int8,
+	"int4": Int4, "int": Int4, "integer": Int4,
+	"text": Text, "varchar": Text, "character varying": Text,
+	"float8": Float8, "double precision": Float8,
+	"numeric": Numeric, "decimal": Numeric,
+	"void": Void,
+}
+
+// typeByOID returns the type with the given OID.
+func typeByOID(oid uint32) (Type, bool) {
+	for _, t := range []Type{Bool, Int8, Int4, Text, Float8, Unknown, Numeric, Void} {
+		if t.OID == oid {
+			return t, true
+		}
+	}
+	return Type{}, false
+}
+
+// Value is a datum: nil (SQL NULL), int64 (integer and bigint), float64,
+// string (text, numeric and unknown literals), bool, or VoidValue.
+type Value any
+
+// VoidValue is the value of a void function such as pg_sleep.
+type VoidValue struct{}
+
+// FormatText renders v in PostgreSQL's text output format for type t.
+// It reports false for NULL.
+func FormatText(t Type, v Value) (string, bool) {
+	switch x := v.(type) {
+	case nil:
+		return "", false
+	case int64:
+		return strconv.FormatInt(x, 10), true
+	case float64:
+		return formatFloat8(x), true
+	case bool:
+		if x {
+			return "t", true
+		}
+		return "f", true
+	case string:
+		return x, true
+	case VoidValue:
+		return "", true
+	}
+	panic(fmt.Sprintf("engine: cannot format %T as %s", v, t.Name))
+}
+
+func formatFloat8(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
+// EncodeBinary renders v in PostgreSQL's binary format for type t; nil for
+// NULL.
+func EncodeBinary(t Type, v Value) []byte {
+	if v == nil {
+		return nil
+	}
+	switch t.OID {
+	case Int8.OID:
+		return binary.BigEndian.AppendUint64(nil, uint64(v.(int64)))
+	case Int4.OID:
+		return binary.BigEndian.AppendUint32(nil, uint32(v.(int64)))
+	case Float8.OID:
+		return binary.BigEndian.AppendUint64(nil, math.Float64bits(v.(float64)))
+	case Bool.OID:
+		if v.(bool) {
+			return []byte{1}
+		}
+		return []byte{0}
+	case Void.OID:
+		return []byte{}
+	}
+	s, _ := FormatText(t, v)
+	return []byte(s)
+}
+
+// ParseText converts text input for type t, with PostgreSQL's errors
+// (22P02 invalid input syntax, 22003 out of range).
+func ParseText(t Type, s string) (Value, error) {
+	switch t.OID {
+	case Int8.OID:
+		return parseInt(s, 64, "bigint")
+	case Int4.OID:
+		return parseInt(s, 32, "integer")
+	case Float8.OID:
+		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if err != nil && !isRangeErr(err) {
+			return nil, newError(InvalidTextRepresentation, fmt.Sprintf("invalid input syntax for type double precision: \"%s\"", s))
+		}
+		return f, nil
+	case Bool.OID:
+		switch strings.ToLower(strings.TrimSpace(s)) {
+		case "t", "true", "y", "yes", "on", "1":
+			return true, nil
+		case "f", "false", "n", "no", "off", "0":
+			return false, nil
+		}
+		return nil, newError(InvalidTextRepresentation, fmt.Sprintf("invalid input syntax for type boolean: \"%s\"", s))
+	case Numeric.OID:
+		if _, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err != nil && !isRangeErr(err) {
+			return nil, newError(InvalidTextRepresentation, fmt.Sprintf("invalid input syntax for type numeric: \"%s\"", s))
+		}
+		return strings.TrimSpace(s), nil
+	case Void.OID:
+		return VoidValue{}, nil
+	}
+	return s, nil
+}
+
+func isRangeErr(err error) bool {
+	ne, ok := err.(*strconv.NumError)
+	return ok && ne.Err == strconv.ErrRange
+}
+
+func parseInt(s string, bits int, name string) (Value, error) {
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, bits)
+	if err != nil {
+		if isRangeErr(err) {
+			return nil, newError(NumericValueOutOfRange, fmt.Sprintf("value \"%s\" is out of range for type %s", s, name))
+		}
+		return nil, newError(InvalidTextRepresentation, fmt.Sprintf("invalid input syntax for type %s: \"%s\"", name, s))
+	}
+	return n, nil
+}
+
+// ParseBinary converts binary input for type t.
+func ParseBinary(t Type, b []byte) (Value, error) {
+	bad := func() error {
+		return newError(InvalidBinaryRepresentation, "incorrect binary data format")
+	}
+	switch t.OID {
+	case Int8.OID:
+		if len(b) != 8 {
+			return nil, bad()
+		}
+		return int64(binary.BigEndian.Uint64(b)), nil
+	case Int4.OID:
+		if len(b) != 4 {
+			return nil, bad()
+		}
+		return int64(int32(binary.BigEndian.Uint32(b))), nil
+	case Float8.OID:
+		if len(b) != 8 {
+			return nil, bad()
+		}
+		return math.Float64frombits(binary.BigEndian.Uint64(b)), nil
+	case Bool.OID:
+		if len(b) != 1 {
+			return nil, bad()
+		}
+		return b[0] != 0, nil
+	}
+	return ParseText(t, string(b))
+}

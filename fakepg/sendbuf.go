@@ -1,0 +1,49 @@
+package fakepg
+
+import "io"
+
+// SendBufferSize is the size of PostgreSQL's backend send buffer
+// (PQ_SEND_BUFFER_SIZE).
+const SendBufferSize = 8192
+
+// sendBuffer mimics the backend's output buffering (pqcomm.c): messages are
+// copied into an 8 KB buffer that is written out whenever it fills and at
+// explicit flushes, so the segments a client reads have the boundaries a
+// real server produces.
+type sendBuffer struct {
+	w       io.Writer
+	buf     []byte
+	written int64 // bytes handed to w so far
+	err     error // the first write error; later output is dropped
+}
+
+func newSendBuffer(w io.Writer) *sendBuffer {
+	return &sendBuffer{w: w, buf: make([]byte, 0, SendBufferSize)}
+}
+
+// put appends an encoded message, writing out full buffers.
+func (b *sendBuffer) put(msg []byte) {
+	for len(msg) > 0 {
+		if len(b.buf) == SendBufferSize {
+			b.flush()
+		}
+		n := copy(b.buf[len(b.buf):SendBufferSize], msg)
+		b.buf = b.buf[:len(b.buf)+n]
+		msg = msg[n:]
+	}
+}
+
+// flush writes out whatever is buffered.
+func (b *sendBuffer) flush() {
+	if len(b.buf) == 0 {
+		return
+	}
+	if b.err == nil {
+		_, b.err = b.w.Write(b.buf)
+		b.written += int64(len(b.buf))
+	}
+	b.buf = b.buf[:0]
+}
+
+// offset returns the stream offset the next byte put will have.
+func (b *sendBuffer) offset() int64 { return b.written + int64(len(b.buf)) }

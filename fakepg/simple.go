@@ -1,0 +1,145 @@
+package fakepg
+
+import (
+	"github.com/jackc/pgproto3/v2"
+	"github.com/poolsim/poolsim/fakepg/engine"
+	"github.com/poolsim/poolsim/fakepg/sqlparse"
+)
+
+// simpleQuery runs a Query message like exec_simple_query: the string is
+// parsed whole; its statements run in one implicit transaction when there
+// are several; the first error aborts the rest; ReadyForQuery ends it.
+func (b *backend) simpleQuery(body []byte) {
+	if b.ignoreTillSync {
+		return
+	}
+	var q pgproto3.Query
+	if err := q.Decode(body); err != nil || len(body) == 0 || body[len(body)-1] != 0 {
+		b.failSimple(protocolError("invalid string in message"))
+		return
+	}
+	b.dropUnnamed()
+	stmts, err := sqlparse.Parse(q.String)
+	if err != nil {
+		b.failSimple(parseError(err))
+		return
+	}
+	if len(stmts) == 0 {
+		b.out.put(encode(nil, &pgproto3.EmptyQueryResponse{}))
+		b.sess.FinishCommand()
+		b.readyForQuery()
+		return
+	}
+	implicit := len(stmts) > 1
+	for i, stmt := range stmts {
+		if b.sess.InFailedBlock() && !engine.IsTransactionExit(stmt) {
+			b.failSimple(engine.FailedBlockError())
+			return
+		}
+		b.sess.StartCommand()
+		if implicit {
+			b.sess.BeginImplicitBlock()
+		}
+		plan, perr := b.sess.Prepare(stmt, nil)
+		if perr != nil {
+			b.failSimple(perr)
+			return
+		}
+		res, xerr := b.sess.Execute(plan, nil)
+		if xerr != nil {
+			b.failSimple(xerr)
+			return
+		}
+		if res.Columns != nil {
+			b.out.put(rowDescription(res.Columns, nil))
+		}
+		b.sendRows(res, nil, res.Rows)
+		b.sendNotices(res)
+		b.out.put(encode(nil, &pgproto3.CommandComplete{CommandTag: []byte(res.Tag)}))
+		switch {
+		case i == len(stmts)-1:
+			if implicit {
+				b.sess.EndImplicitBlock()
+			}
+			b.sess.FinishCommand()
+		case plan.TransactionControl:
+			b.sess.FinishCommand()
+		}
+	}
+	b.readyForQuery()
+}
+
+// failSimple reports an error in a simple query: ErrorResponse, abort,
+// ReadyForQuery.
+func (b *backend) failSimple(e *engine.Error) {
+	b.sendError(e)
+	b.sess.AbortCommand()
+	b.readyForQuery()
+}
+
+// sendNotices sends the warnings a statement raised.
+func (b *backend) sendNotices(res *engine.Result) {
+	for _, n := range res.Notices {
+		b.sendError(n)
+	}
+}
+
+// parseError converts a parser error into an ErrorResponse.
+func parseError(err error) *engine.Error {
+	if pe, ok := err.(*sqlparse.Error); ok {
+		return &engine.Error{Severity: "ERROR", Code: pe.Code, Message: pe.Message, Position: pe.Position}
+	}
+	return &engine.Error{Severity: "ERROR", Code: engine.SyntaxError, Message: err.Error()}
+}
+
+// dropUnnamed drops the unnamed statement and portal, as a simple query
+// does.
+func (b *backend) dropUnnamed() {
+	delete(b.stmts, "")
+	delete(b.portals, "")
+}
+
+// rowDescription encodes a RowDescription; formats holds the result
+// format codes (nil: all text).
+func rowDescription(cols []engine.ResultColumn, formats []int16) []byte {
+	rd := pgproto3.RowDescription{Fields: make([]pgproto3.FieldDescription, len(cols))}
+	for i, c := range cols {
+		rd.Fields[i] = pgproto3.FieldDescription{
+			Name: []byte(c.Name), TableOID: c.TableOID, TableAttributeNumber: uint16(c.AttNum),
+			DataTypeOID: c.Type.OID, DataTypeSize: c.Type.Len, TypeModifier: -1, Format: formatOf(formats, i),
+		}
+	}
+	return encode(nil, &rd)
+}
+
+// formatOf returns the format code of column i: one code applies to all
+// columns, otherwise one per column.
+func formatOf(formats []int16, i int) int16 {
+	switch len(formats) {
+	case 0:
+		return 0
+	case 1:
+		return formats[0]
+	}
+	return formats[i]
+}
+
+// sendRows sends DataRows in the result formats.
+func (b *backend) sendRows(res *engine.Result, formats []int16, rows [][]engine.Value) {
+	var buf []byte
+	for _, row := range rows {
+		dr := pgproto3.DataRow{Values: make([][]byte, len(row))}
+		for i, v := range row {
+			t := res.Columns[i].Type
+			if formatOf(formats, i) == 1 {
+				dr.Values[i] = engine.EncodeBinary(t, v)
+				continue
+			}
+			if s, ok := engine.FormatText(t, v); ok {
+				dr.Values[i] = append([]byte{}, s...) // non-nil: empty is not NULL
+			}
+		}
+		buf = encode(buf[:0], &dr)
+		b.out.put(buf)
+	}
+}

@@ -1,0 +1,38 @@
+package fakepg
+
+import (
+	"fmt"
+
+	"github.com/poolsim/poolsim/fakepg/engine"
+	"github.com/poolsim/poolsim/sim"
+)
+
+// StartSim starts a server inside a simulated world: a postmaster process
+// named name listening on addr, which forks a backend process per
+// connection, as PostgreSQL does. The postmaster's accept loop and the
+// backends are daemon tasks, so they do not keep a run from completing.
+func StartSim(w *sim.World, name, addr string, cfg Config) (*Server, error) {
+	srv := NewServer(engine.SimRuntime{W: w}, cfg)
+	pm := w.NewProcess(name)
+	ln, err := pm.Listen(addr)
+	if err != nil {
+		return nil, err
+	}
+	pm.Go("postmaster", func() {
+		for n := 1; ; n++ {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			child := pm.Fork(fmt.Sprintf("%s backend %d", name, n), nil)
+			conn, cl := c.In(child), ln.In(child)
+			c.Close() // the postmaster keeps no copy of the client socket
+			child.Go("backend", func() {
+				cl.Close()
+				srv.ServeConn(conn)
+				conn.Close()
+			}).Daemon()
+		}
+	}).Daemon()
+	return srv, nil
+}

@@ -1,0 +1,104 @@
+package sqlparse
+
+import "strings"
+
+// Type names for casts (PostgreSQL's Typename). The result is the name as
+// written, lower-cased (unless quoted) and single-spaced: "bigint",
+// "double precision", "character varying", "timestamp with time zone".
+// Type modifiers (varchar(10)), array types, qualified names and SETOF are
+// valid PostgreSQL that is not supported.
+
+// simpleTypeWords are the column-name key words that are complete type
+// names on their own.
+var simpleTypeWords = words("int", "integer", "smallint", "bigint", "real", "boolean")
+
+// intervalFieldWords may follow INTERVAL in a type name.
+var intervalFieldWords = words("year", "month", "day", "hour", "minute", "second")
+
+// parseTypeName parses a type name.
+func (p *parser) parseTypeName() string {
+	t := p.peek()
+	if t.isKw("setof") {
+		p.unsupported(t, "SETOF")
+	}
+	name := p.simpleTypeName()
+	t = p.peek()
+	if t.isChar('[') || t.isKw("array") {
+		p.unsupported(t, "array types")
+	}
+	return name
+}
+
+// simpleTypeName parses a type name without array decoration.
+func (p *parser) simpleTypeName() string {
+	t := p.peek()
+	var parts []string
+	word := func(name string) {
+		p.expectKw(name)
+		parts = append(parts, name)
+	}
+	switch {
+	case t.kind == tIdent && t.kw != nil && t.kw.cat == kwColName:
+		name := t.kw.name
+		switch {
+		case simpleTypeWords[name]:
+			word(name)
+			return name
+		case name == "national":
+			word(name)
+			if !nationalCharsetWord.has(p.peek()) {
+				p.syntaxError(p.peek())
+			}
+			word(p.peek().kw.name)
+		case name == "float", name == "dec", name == "decimal", name == "numeric",
+			name == "varchar", varyingTypeWords[name]:
+			word(name)
+		case timeZoneTypeWords[name]:
+			word(name)
+			p.noTypeModifiers()
+			if n := p.peek(); n.isKw("without") || p.withLA() {
+				word(n.kw.name)
+				word("time")
+				word("zone")
+			}
+			return strings.Join(parts, " ")
+		case name == "interval":
+			word(name)
+			p.noTypeModifiers()
+			if n := p.peek(); intervalFieldWords.has(n) {
+				p.unsupported(n, "INTERVAL fields")
+			}
+			return name
+		default:
+			p.syntaxError(t)
+		}
+		if varyingTypeWords[parts[0]] || parts[0] == "national" {
+			if p.peek().isKw("varying") {
+				word("varying")
+			}
+		}
+		p.noTypeModifiers()
+		return strings.Join(parts, " ")
+	case t.isKw("double") && p.peekAt(1).isKw("precision"):
+		p.next()
+		p.next()
+		return "double precision"
+	case t.isTypeFuncName():
+		id := p.ident()
+		n := p.peek()
+		if n.isChar('.') {
+			p.unsupported(n, "qualified type names")
+		}
+		p.noTypeModifiers()
+		return id.Name
+	}
+	p.syntaxError(t)
+	return ""
+}
+
+// noTypeModifiers rejects a parenthesized type modifier list.
+func (p *parser) noTypeModifiers() {
+	if t := p.peek(); t.isChar('(') {
+		p.unsupported(t, "type modifiers")
+	}
+}
