@@ -82,9 +82,9 @@ func (b *backend) dropPortals() {
 }
 
 func (b *backend) parse(body []byte) *engine.Error {
-	var msg pgproto3.Parse
-	if msg.Decode(body) != nil {
-		return protocolError("invalid message format")
+	msg, derr := decodeParse(body)
+	if derr != nil {
+		return derr
 	}
 	stmts, err := sqlparse.Parse(msg.Query)
 	if err != nil {
@@ -130,9 +130,9 @@ func (b *backend) lookupStatement(name string) (*prepared, *engine.Error) {
 }
 
 func (b *backend) bind(body []byte) *engine.Error {
-	var msg pgproto3.Bind
-	if msg.Decode(body) != nil {
-		return protocolError("insufficient data left in message")
+	msg, derr := decodeBind(body)
+	if derr != nil {
+		return derr
 	}
 	ps, err := b.lookupStatement(msg.PreparedStatement)
 	if err != nil {
@@ -202,10 +202,11 @@ func portalName(name string) string {
 }
 
 func (b *backend) describe(body []byte) *engine.Error {
-	var msg pgproto3.Describe
-	if msg.Decode(body) != nil {
-		return protocolError("invalid message format")
+	kind, name, derr := decodeTarget(body)
+	if derr != nil {
+		return derr
 	}
+	msg := pgproto3.Describe{ObjectType: kind, Name: name}
 	switch msg.ObjectType {
 	case 'S':
 		ps, err := b.lookupStatement(msg.Name)
@@ -243,9 +244,9 @@ func (b *backend) describe(body []byte) *engine.Error {
 }
 
 func (b *backend) execute(body []byte) *engine.Error {
-	var msg pgproto3.Execute
-	if msg.Decode(body) != nil {
-		return protocolError("invalid message format")
+	msg, derr := decodeExecute(body)
+	if derr != nil {
+		return derr
 	}
 	p, ok := b.portals[msg.Portal]
 	if !ok {
@@ -272,8 +273,8 @@ func (b *backend) execute(body []byte) *engine.Error {
 		}
 	}
 	rows := p.res.Rows[p.next:]
-	if msg.MaxRows > 0 && int(msg.MaxRows) <= len(rows) {
-		rows = rows[:msg.MaxRows]
+	if max := int32(msg.MaxRows); max > 0 && int(max) <= len(rows) {
+		rows = rows[:max]
 		b.sendRows(p.res, p.formats, rows)
 		p.next += len(rows)
 		b.out.put(encode(nil, &pgproto3.PortalSuspended{}))
@@ -290,10 +291,11 @@ func (b *backend) execute(body []byte) *engine.Error {
 }
 
 func (b *backend) closeMessage(body []byte) *engine.Error {
-	var msg pgproto3.Close
-	if msg.Decode(body) != nil {
-		return protocolError("invalid message format")
+	kind, name, derr := decodeTarget(body)
+	if derr != nil {
+		return derr
 	}
+	msg := pgproto3.Close{ObjectType: kind, Name: name}
 	switch msg.ObjectType {
 	case 'S':
 		delete(b.stmts, msg.Name)

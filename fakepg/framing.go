@@ -89,9 +89,26 @@ func (fr *frontendReader) next() (frontendMessage, error) {
 	if n < 4 || n > limit {
 		return m, errSilentClose{"invalid message length"}
 	}
-	m.body = make([]byte, n-4)
-	if err := fr.readFull(m.body); err != nil {
+	body, err := fr.readBody(n - 4)
+	if err != nil {
 		return m, errSilentClose{"incomplete message from client"}
 	}
+	m.body = body
 	return m, nil
+}
+
+// readBody reads an n-byte message body, growing the buffer as bytes
+// arrive, so that a huge length word followed by little data does not
+// allocate the whole declared length.
+func (fr *frontendReader) readBody(n int) ([]byte, error) {
+	const step = 64 << 10
+	body := make([]byte, 0, min(n, step))
+	for len(body) < n {
+		k := min(n-len(body), step)
+		body = append(body, make([]byte, k)...)
+		if err := fr.readFull(body[len(body)-k:]); err != nil {
+			return nil, err
+		}
+	}
+	return body, nil
 }

@@ -13,9 +13,9 @@ func (b *backend) simpleQuery(body []byte) {
 	if b.ignoreTillSync {
 		return
 	}
-	var q pgproto3.Query
-	if err := q.Decode(body); err != nil || len(body) == 0 || body[len(body)-1] != 0 {
-		b.failSimple(protocolError("invalid string in message"))
+	q, derr := decodeQuery(body)
+	if derr != nil {
+		b.failSimple(derr)
 		return
 	}
 	b.dropUnnamed()

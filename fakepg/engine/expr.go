@@ -49,6 +49,10 @@ type scope struct {
 	params   *paramTypes
 }
 
+// maxParams is the most parameters a Bind message can carry; PostgreSQL
+// accepts higher $n in Parse, but no Bind could ever supply them.
+const maxParams = 65535
+
 // paramTypes collects the types of $n parameters as they are inferred.
 type paramTypes struct {
 	types []Type // OID 0: not yet known
@@ -98,6 +102,9 @@ func (sc *scope) compile(e sqlparse.Expr) (*cexpr, *Error) {
 	case *sqlparse.Const:
 		return compileConst(x)
 	case *sqlparse.Param:
+		if x.N < 1 || x.N > maxParams {
+			return nil, errorf("42P02", "there is no parameter $%d", x.N).at(x.P)
+		}
 		sc.params.grow(x.N)
 		sc.params.used[x.N-1] = true
 		n := x.N

@@ -65,7 +65,8 @@ func findGUC(name string) *gucDef {
 // values revert when it ends.
 type gucState struct {
 	vals     map[string]string // by canonical name; lookup only
-	saved    map[string]string // values at transaction start
+	inTxn    bool
+	saved    map[string]string // values at transaction start of those changed in it
 	local    map[string]string // values before the first SET LOCAL
 	reported map[string]string // the values last sent in ParameterStatus
 }
@@ -84,30 +85,34 @@ func newGUCState(user, appName string, superuser bool) *gucState {
 }
 
 func (g *gucState) begin() {
-	g.saved = copyMap(g.vals)
-	g.local = nil
+	g.inTxn, g.saved, g.local = true, nil, nil
 }
 
 func (g *gucState) commit() {
 	for name, v := range g.local {
 		g.vals[name] = v
 	}
-	g.saved, g.local = nil, nil
+	g.inTxn, g.saved, g.local = false, nil, nil
 }
 
 func (g *gucState) abort() {
-	if g.saved != nil {
-		g.vals = g.saved
+	for name, v := range g.saved {
+		g.vals[name] = v
 	}
-	g.saved, g.local = nil, nil
+	g.inTxn, g.saved, g.local = false, nil, nil
 }
 
-func copyMap(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
+// assign sets a value, remembering the transaction-start value for abort.
+func (g *gucState) assign(name, v string) {
+	if g.inTxn {
+		if g.saved == nil {
+			g.saved = map[string]string{}
+		}
+		if _, ok := g.saved[name]; !ok {
+			g.saved[name] = g.vals[name]
+		}
 	}
-	return out
+	g.vals[name] = v
 }
 
 // set assigns a parameter; local makes it revert at transaction end.
@@ -115,7 +120,7 @@ func (g *gucState) set(name string, value string, local bool) *Error {
 	d := findGUC(name)
 	if d == nil {
 		if strings.Contains(name, ".") {
-			g.vals[name] = value // a placeholder for an extension's parameter
+			g.assign(name, value) // a placeholder for an extension's parameter
 			return nil
 		}
 		return errorf(UndefinedObject, "unrecognized configuration parameter \"%s\"", name)
@@ -135,7 +140,7 @@ func (g *gucState) set(name string, value string, local bool) *Error {
 			g.local[d.name] = g.vals[d.name]
 		}
 	}
-	g.vals[d.name] = v
+	g.assign(d.name, v)
 	return nil
 }
 
@@ -209,7 +214,7 @@ func (g *gucState) reset(name string) *Error {
 	if name == "all" {
 		for _, d := range gucDefs {
 			if !d.readOnly && d.name != "session_authorization" {
-				g.vals[d.name] = d.def
+				g.assign(d.name, d.def)
 			}
 		}
 		return nil
@@ -221,7 +226,7 @@ func (g *gucState) reset(name string) *Error {
 	if d.readOnly {
 		return errorf(CantChangeRuntimeParam, "parameter \"%s\" cannot be changed", d.name)
 	}
-	g.vals[d.name] = d.def
+	g.assign(d.name, d.def)
 	return nil
 }
 

@@ -29,7 +29,7 @@ var stmtStartWords = words(
 	"move", "notify", "prepare", "reassign", "refresh", "reindex", "release",
 	"reset", "revoke", "rollback", "savepoint", "security", "select", "set",
 	"show", "start", "table", "truncate", "unlisten", "update", "vacuum",
-	"values", "with",
+	"values", "with", "with_la",
 )
 
 // exprStartReserved are the reserved key words that can begin an
@@ -38,7 +38,7 @@ var exprStartReserved = words(
 	"array", "case", "cast", "current_catalog", "current_date",
 	"current_role", "current_time", "current_timestamp", "current_user",
 	"default", "false", "localtime", "localtimestamp", "not", "null",
-	"session_user", "true", "unique", "user",
+	"session_user", "true", "unique", "user", "not_la",
 )
 
 // sqlValueFunctions are the reserved key words that are complete
@@ -53,7 +53,7 @@ var sqlValueFunctions = words(
 func canStartExpr(t *token) bool {
 	switch t.kind {
 	case tIdent:
-		return t.kw == nil || t.kw.cat != kwReserved || exprStartReserved[t.kw.name]
+		return t.kw == nil || t.kw.cat < kwReserved || exprStartReserved[t.kw.name]
 	case tQIdent, tUIdent, tString, tEString, tBitString, tHexString, tUString,
 		tInteger, tFloat, tParam, tOp:
 		return true
@@ -70,7 +70,7 @@ func isSubqueryQuantifier(t *token) bool {
 }
 
 // subqueryStartWords begin a query inside parentheses.
-var subqueryStartWords = words("select", "values", "with", "table")
+var subqueryStartWords = words("select", "values", "with", "with_la", "table")
 
 // joinWords begin a join after a FROM item.
 var joinWords = words("cross", "full", "inner", "join", "left", "natural", "right")

@@ -12,6 +12,7 @@ const (
 	kwColName                            // column or table name, not function or type
 	kwTypeFuncName                       // function or type name, not column or table
 	kwReserved                           // only a label after AS or after a dot
+	kwLookahead                          // NOT_LA, NULLS_LA, WITH_LA: never a name
 )
 
 // keyword is one key word.

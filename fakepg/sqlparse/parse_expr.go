@@ -38,6 +38,10 @@ type labelContext struct{}
 // expr parses an expression whose operators all bind at least as tightly as
 // minPrec (precedence climbing). labels is non-nil only at the top level of
 // a target expression.
+//
+// Along the way it keeps p.depth, the depth PostgreSQL's parser stack
+// would have, as it is on entry plus the entries of pending operators,
+// parentheses and calls (see push).
 func (p *parser) expr(minPrec int, labels *labelContext) Expr {
 	left := p.prefixExpr()
 	lastCmp := false // the last operator applied at this level was a comparison
@@ -91,12 +95,10 @@ func (p *parser) infixPrec(t *token) int {
 			return precAnd
 		case "is", "isnull", "notnull":
 			return precIs
-		case "not":
+		case "not_la":
 			// NOT continues an expression only as NOT BETWEEN, NOT IN,
-			// NOT LIKE, NOT ILIKE, NOT SIMILAR (PostgreSQL's NOT_LA).
-			if notLAWords.has(p.peekAt(1)) {
-				return precLike
-			}
+			// NOT LIKE, NOT ILIKE, NOT SIMILAR.
+			return precLike
 		case "between", "in", "like", "ilike", "similar":
 			return precLike
 		case "operator":
@@ -126,8 +128,8 @@ func (p *parser) infixContinues(t *token) bool {
 	case "is":
 		// IS NOT LIKE is an error at NOT, but IS is not a label then.
 		return n.isKw("not") || n.isKw("null") || isTests.has(n)
-	case "not":
-		return notLAWords.has(n)
+	case "not_la":
+		return true
 	case "between":
 		return n.isKw("symmetric") || n.isKw("asymmetric") || canStartExpr(n)
 	case "in":
@@ -146,12 +148,31 @@ func (p *parser) infixContinues(t *token) bool {
 	return true
 }
 
+// nested parses with n more entries on the parser stack.
+func (p *parser) nested(n int, parse func() Expr) Expr {
+	p.depth += n
+	e := parse()
+	p.depth -= n
+	return e
+}
+
+// rightOperand parses the right operand of a binary operator of
+// precedence prec.
+func (p *parser) rightOperand(prec int) Expr {
+	// The stack holds the left operand and the operator.
+	return p.nested(2, func() Expr { return p.expr(prec+1, nil) })
+}
+
 // infix applies the operator t, of precedence prec, to left.
 func (p *parser) infix(left Expr, t *token, prec int) Expr {
+	p.push(2, t)
 	switch t.kind {
 	case tTypecast:
 		p.next()
-		return &TypeCast{X: left, Type: p.parseTypeName(), P: t.pos}
+		p.depth += 2
+		typ := p.parseTypeName()
+		p.depth -= 2
+		return &TypeCast{X: left, Type: typ, P: t.pos}
 	case tChar, tLessEquals, tGreaterEquals, tNotEquals, tOp:
 		op := p.src[t.start:t.end]
 		switch {
@@ -162,36 +183,39 @@ func (p *parser) infix(left Expr, t *token, prec int) Expr {
 		}
 		p.next()
 		p.checkQuantifier()
-		return &BinaryExpr{Op: op, L: left, R: p.expr(prec+1, nil), P: t.pos}
+		return &BinaryExpr{Op: op, L: left, R: p.rightOperand(prec), P: t.pos}
 	}
 	// A key word operator.
 	switch t.kw.name {
 	case "and", "or":
 		p.next()
-		return &BinaryExpr{Op: upper(t.kw.name), L: left, R: p.expr(prec+1, nil), P: t.pos}
+		return &BinaryExpr{Op: upper(t.val), L: left, R: p.rightOperand(prec), P: t.pos}
 	case "isnull", "notnull":
 		p.next()
 		return &IsNullExpr{X: left, Not: t.kw.name == "notnull", P: t.pos}
 	case "is":
 		p.next()
-		not := p.atPlainNot()
-		if not {
-			p.next()
+		depth := 3 // operand, IS, next word
+		if p.peek().isKw("not") {
+			p.push(depth, p.next())
+			depth++
 		}
+		not := depth == 4
 		n := p.peek()
 		switch {
 		case n.isKw("null"):
+			p.push(depth, n)
 			p.next()
 			return &IsNullExpr{X: left, Not: not, P: t.pos}
 		case isTests.has(n):
-			p.unsupported(n, "IS "+upper(n.kw.name))
+			p.unsupported(n, "IS "+upper(n.val))
 		}
 		p.syntaxError(n)
 	}
 	// The remaining operators are valid PostgreSQL that is not supported;
 	// whether PostgreSQL accepts what follows decides the error.
-	what := upper(t.kw.name)
-	if t.isKw("not") {
+	what := upper(t.val)
+	if t.isKw("not_la") {
 		what = "NOT " + upper(p.peekAt(1).kw.name)
 	} else if t.isKw("at") {
 		what = "AT TIME ZONE"
@@ -212,7 +236,7 @@ func (p *parser) checkQuantifier() {
 		return
 	}
 	if p.peekAt(1).isChar('(') {
-		p.unsupported(t, upper(t.kw.name)+" (...)")
+		p.unsupported(t, upper(t.val)+" (...)")
 	}
 	p.next()
 	p.syntaxError(p.peek())
@@ -222,12 +246,14 @@ func (p *parser) checkQuantifier() {
 func (p *parser) prefixExpr() Expr {
 	t := p.peek()
 	switch {
-	case t.isKw("not"):
+	case t.isKw("not"), t.isKw("not_la"):
+		p.push(1, t)
 		p.next()
-		return &UnaryExpr{Op: "NOT", X: p.expr(precNot, nil), P: t.pos}
+		return &UnaryExpr{Op: "NOT", X: p.nested(1, func() Expr { return p.expr(precNot, nil) }), P: t.pos}
 	case t.isChar('-'):
+		p.push(1, t)
 		p.next()
-		x := p.expr(precUnary, nil)
+		x := p.nested(1, func() Expr { return p.expr(precUnary, nil) })
 		if c, ok := x.(*Const); ok && (c.Kind == ConstInt || c.Kind == ConstFloat) {
 			// PostgreSQL folds the sign into a numeric literal and reports
 			// the literal at the sign (doNegate in gram.y).
@@ -235,8 +261,9 @@ func (p *parser) prefixExpr() Expr {
 		}
 		return &UnaryExpr{Op: "-", X: x, P: t.pos}
 	case t.isChar('+'):
+		p.push(1, t)
 		p.next()
-		return &UnaryExpr{Op: "+", X: p.expr(precUnary, nil), P: t.pos}
+		return &UnaryExpr{Op: "+", X: p.nested(1, func() Expr { return p.expr(precUnary, nil) }), P: t.pos}
 	case t.kind == tOp:
 		p.unsupported(t, "the prefix "+t.val+" operator")
 	}
@@ -254,6 +281,9 @@ func negateNumber(n string) string {
 // primary parses an operand without operators (PostgreSQL's c_expr).
 func (p *parser) primary() Expr {
 	t := p.peek()
+	if canStartExpr(t) {
+		p.push(1, t)
+	}
 	switch t.kind {
 	case tInteger:
 		p.next()
@@ -306,7 +336,7 @@ func (p *parser) primary() Expr {
 			return p.castExpr()
 		}
 		if exprStartReserved[t.kw.name] {
-			p.unsupported(t, upper(t.kw.name))
+			p.unsupported(t, upper(t.val))
 		}
 	}
 	p.syntaxError(t)
@@ -352,7 +382,7 @@ func (p *parser) nameExpr() Expr {
 // qualifiedRef parses table.column.
 func (p *parser) qualifiedRef() Expr {
 	table := p.ident()
-	p.next() // .
+	p.push(2, p.next()) // .
 	t := p.peek()
 	if t.isChar('*') {
 		p.unsupported(t, "table.* inside an expression")
@@ -360,6 +390,7 @@ func (p *parser) qualifiedRef() Expr {
 	if !t.isColLabel() {
 		p.syntaxError(t)
 	}
+	p.push(3, t)
 	col := p.ident()
 	n := p.peek()
 	switch {
@@ -402,16 +433,14 @@ func (p *parser) colNameKeywordExpr() Expr {
 		name == "national" && nationalCharsetWord.has(n),
 		timeZoneTypeWords[name] && n.isKw("without"):
 		p.unsupported(t, "typed literals")
-	case timeZoneTypeWords[name] && n.isKw("with"):
-		if m := p.peekAt(2); m.isKw("time") {
+	case timeZoneTypeWords[name] && n.isKw("with_la"):
+		if p.peekAt(2).isKw("time") {
 			p.unsupported(t, "typed literals")
-		} else if m.isKw("ordinality") {
-			// TIMESTAMP WITH ORDINALITY: PostgreSQL's lexer has already
-			// committed WITH to WITH TIME ZONE.
-			p.next()
-			p.next()
-			p.syntaxError(p.peek())
 		}
+		// TIMESTAMP WITH ORDINALITY: WITH can only begin WITH TIME ZONE.
+		p.next()
+		p.next()
+		p.syntaxError(p.peek())
 	case n.isChar('.'):
 		return p.qualifiedRef()
 	}
@@ -444,22 +473,27 @@ func (p *parser) typeFuncKeywordExpr() Expr {
 // funcCall parses name(args), name() or name(*).
 func (p *parser) funcCall() Expr {
 	name := p.ident()
-	p.next() // (
+	p.push(2, p.next()) // (
 	f := &FuncCall{Name: name.Name, P: name.P}
 	t := p.peek()
 	switch {
 	case t.isChar(')'):
+		p.push(3, t)
 		p.next()
 	case t.isChar('*'):
+		p.push(3, t)
 		p.next()
-		p.expectChar(')')
+		p.shiftChar(')', 4)
 		f.Star = true
 	case t.isKw("all"), t.isKw("distinct"), t.isKw("variadic"):
-		p.unsupported(t, upper(t.kw.name)+" in function arguments")
+		p.unsupported(t, upper(t.val)+" in function arguments")
 	default:
 		for {
 			argStart := p.i
-			f.Args = append(f.Args, p.parseExpr())
+			// The stack holds the name and parenthesis, and after the
+			// first argument also the argument list and a comma.
+			depth := 2 + 2*min(len(f.Args), 1)
+			f.Args = append(f.Args, p.nested(depth, p.parseExpr))
 			t := p.peek()
 			if t.kind == tColonEquals || t.kind == tEqualsGreater {
 				// name => value is valid when the argument was one name.
@@ -471,10 +505,12 @@ func (p *parser) funcCall() Expr {
 			if t.isKw("order") {
 				p.unsupported(t, "ORDER BY in function arguments")
 			}
-			if p.acceptChar(',') {
+			if t.isChar(',') {
+				p.push(4, t)
+				p.next()
 				continue
 			}
-			p.expectChar(')')
+			p.shiftChar(')', 5) // name ( arguments, empty ORDER BY )
 			break
 		}
 	}
@@ -510,12 +546,12 @@ func (p *parser) parenExpr() Expr {
 	if subqueryStartWords.has(t) {
 		p.unsupported(t, "subqueries")
 	}
-	e := p.parseExpr()
+	e := p.nested(1, p.parseExpr)
 	t = p.peek()
 	if t.isChar(',') {
 		p.unsupported(t, "row constructors")
 	}
-	p.expectChar(')')
+	p.shiftChar(')', 4) // ( expr ) and the empty indirection after it
 	p.noIndirection("parenthesized expressions")
 	return e
 }
@@ -523,10 +559,15 @@ func (p *parser) parenExpr() Expr {
 // castExpr parses CAST(expr AS type).
 func (p *parser) castExpr() Expr {
 	c := p.next()
-	p.expectChar('(')
-	x := p.parseExpr()
+	p.shiftChar('(', 2)
+	x := p.nested(2, p.parseExpr)
+	if t := p.peek(); t.isKw("as") {
+		p.push(4, t)
+	}
 	p.expectKw("as")
+	p.depth += 4
 	typ := p.parseTypeName()
-	p.expectChar(')')
+	p.depth -= 4
+	p.shiftChar(')', 6)
 	return &TypeCast{X: x, Type: typ, P: c.pos}
 }

@@ -28,7 +28,11 @@ func (p *parser) parseInsert() *InsertStmt {
 	switch {
 	case t.isKw("values"):
 		p.next()
-		s.Rows = p.parseValuesRows()
+		depth := 6 // WITH, INSERT, INTO, table, VALUES, (
+		if s.Columns != nil {
+			depth += 3
+		}
+		s.Rows = p.parseValuesRows(depth)
 	case subqueryStartWords.has(t) || t.isChar('('):
 		p.unsupported(t, "INSERT ... SELECT")
 	case t.isKw("overriding"):
@@ -43,13 +47,13 @@ func (p *parser) parseInsert() *InsertStmt {
 	switch t := p.peek(); {
 	case t.isKw("order"), t.isKw("limit"), t.isKw("offset"), t.isKw("fetch"),
 		t.isKw("for"), setOperationWords.has(t):
-		p.unsupported(t, upper(t.kw.name)+" after VALUES")
+		p.unsupported(t, upper(t.val)+" after VALUES")
 	}
 	if t := p.peek(); t.isKw("on") {
 		s.OnConflict = p.parseOnConflict()
 	}
 	if p.acceptKw("returning") {
-		s.Returning = p.parseTargetList(noFollow)
+		s.Returning = p.parseTargetList(noFollow, 7)
 	}
 	return s
 }
@@ -88,13 +92,19 @@ func (p *parser) parseColumnList(indirection bool) []Ident {
 	}
 }
 
-// parseValuesRows parses (expr, ...), ... after VALUES.
-func (p *parser) parseValuesRows() [][]Expr {
+// parseValuesRows parses (expr, ...), ... after VALUES; depth is the parser
+// stack depth at the first value.
+func (p *parser) parseValuesRows(depth int) [][]Expr {
 	var rows [][]Expr
 	for {
 		p.expectChar('(')
+		rowDepth := depth
+		if rows != nil {
+			rowDepth++ // the rows so far, the comma, the parenthesis
+		}
 		var row []Expr
 		for {
+			p.at(rowDepth + 2*min(len(row), 1))
 			row = append(row, p.parseExpr())
 			if p.acceptChar(',') {
 				continue
@@ -135,8 +145,9 @@ func (p *parser) parseOnConflict() *OnConflict {
 	case t.isKw("update"):
 		p.next()
 		p.expectKw("set")
-		oc.Set = p.parseSetClauses()
+		oc.Set = p.parseSetClauses(13)
 		if p.acceptKw("where") {
+			p.at(13)
 			oc.Where = p.parseExpr()
 		}
 	default:
@@ -169,7 +180,7 @@ func (p *parser) parseConflictTarget() []Ident {
 			return cols
 		case t.isChar('('), t.isChar('.'), t.isChar('['):
 			p.unsupported(t, "index expressions in ON CONFLICT")
-		case t.isKw("collate"), t.isKw("asc"), t.isKw("desc"), t.isKw("nulls"), t.isColID():
+		case t.isKw("collate"), t.isKw("asc"), t.isKw("desc"), t.isKw("nulls_la"), t.isColID():
 			p.unsupported(t, "index options in ON CONFLICT")
 		}
 		p.syntaxError(t)
@@ -177,8 +188,8 @@ func (p *parser) parseConflictTarget() []Ident {
 }
 
 // parseSetClauses parses col = expr, ... of UPDATE and ON CONFLICT DO
-// UPDATE.
-func (p *parser) parseSetClauses() []SetClause {
+// UPDATE; depth is the parser stack depth at the first value.
+func (p *parser) parseSetClauses(depth int) []SetClause {
 	var set []SetClause
 	for {
 		t := p.peek()
@@ -193,6 +204,7 @@ func (p *parser) parseSetClauses() []SetClause {
 			p.unsupported(t, "column subscripts and fields")
 		}
 		p.expectChar('=')
+		p.at(depth + 2*min(len(set), 1))
 		set = append(set, SetClause{Column: col, Value: p.parseExpr()})
 		if !p.acceptChar(',') {
 			return set
@@ -229,9 +241,11 @@ func (p *parser) parseRelationAlias() TableRef {
 	return ref
 }
 
-// parseWhereOrCurrent parses WHERE cond, rejecting WHERE CURRENT OF.
-func (p *parser) parseWhereOrCurrent() Expr {
+// parseWhereOrCurrent parses WHERE cond, rejecting WHERE CURRENT OF; depth
+// is the parser stack depth at the condition.
+func (p *parser) parseWhereOrCurrent(depth int) Expr {
 	p.next() // WHERE
+	p.at(depth)
 	if t := p.peek(); t.isKw("current") && p.peekAt(1).isKw("of") {
 		p.unsupported(t, "WHERE CURRENT OF")
 	}
@@ -244,15 +258,15 @@ func (p *parser) parseUpdate() *UpdateStmt {
 	p.next() // UPDATE
 	s := &UpdateStmt{Table: p.parseRelationAlias()}
 	p.expectKw("set")
-	s.Set = p.parseSetClauses()
+	s.Set = p.parseSetClauses(6)
 	if t := p.peek(); t.isKw("from") {
 		p.unsupported(t, "UPDATE ... FROM")
 	}
 	if p.peek().isKw("where") {
-		s.Where = p.parseWhereOrCurrent()
+		s.Where = p.parseWhereOrCurrent(7)
 	}
 	if p.acceptKw("returning") {
-		s.Returning = p.parseTargetList(noFollow)
+		s.Returning = p.parseTargetList(noFollow, 8)
 	}
 	return s
 }
@@ -267,10 +281,10 @@ func (p *parser) parseDelete() *DeleteStmt {
 		p.unsupported(t, "DELETE ... USING")
 	}
 	if p.peek().isKw("where") {
-		s.Where = p.parseWhereOrCurrent()
+		s.Where = p.parseWhereOrCurrent(6)
 	}
 	if p.acceptKw("returning") {
-		s.Returning = p.parseTargetList(noFollow)
+		s.Returning = p.parseTargetList(noFollow, 7)
 	}
 	return s
 }

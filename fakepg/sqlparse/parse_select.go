@@ -11,11 +11,11 @@ func (p *parser) parseSelect() *SelectStmt {
 	t := p.peek()
 	switch {
 	case t.isKw("all"), t.isKw("distinct"):
-		p.unsupported(t, "SELECT "+upper(t.kw.name))
+		p.unsupported(t, "SELECT "+upper(t.val))
 	case t.isStmtEnd() || selectTargetFollow.has(t):
 		p.unsupported(t, "SELECT without a target list")
 	}
-	s.Targets = p.parseTargetList(selectTargetFollow)
+	s.Targets = p.parseTargetList(selectTargetFollow, 2)
 	if t := p.peek(); t.isKw("into") {
 		p.unsupported(t, "SELECT INTO")
 	}
@@ -23,6 +23,7 @@ func (p *parser) parseSelect() *SelectStmt {
 		s.From = p.parseFromItem()
 	}
 	if p.acceptKw("where") {
+		p.at(6)
 		s.Where = p.parseExpr()
 	}
 	switch t := p.peek(); {
@@ -33,7 +34,7 @@ func (p *parser) parseSelect() *SelectStmt {
 	case t.isKw("window"):
 		p.unsupported(t, "WINDOW")
 	case setOperationWords.has(t):
-		p.unsupported(t, upper(t.kw.name))
+		p.unsupported(t, upper(t.val))
 	}
 	if p.acceptKw("order") {
 		p.expectKw("by")
@@ -44,10 +45,15 @@ func (p *parser) parseSelect() *SelectStmt {
 }
 
 // parseTargetList parses a select list or RETURNING list. follow holds the
-// key words PostgreSQL accepts after the list (besides ; and the end).
-func (p *parser) parseTargetList(follow wordSet) []Target {
+// key words PostgreSQL accepts after the list (besides ; and the end);
+// depth is the parser stack depth at the list's start.
+func (p *parser) parseTargetList(follow wordSet, depth int) []Target {
 	var targets []Target
 	for {
+		p.at(depth)
+		if targets != nil {
+			p.at(depth + 2) // the list so far and the comma
+		}
 		targets = append(targets, p.parseTarget(follow))
 		t := p.peek()
 		if p.acceptChar(',') {
@@ -110,6 +116,13 @@ func (p *parser) afterTableStar(follow wordSet) {
 func (p *parser) parseFromItem() *TableRef {
 	t := p.peek()
 	switch {
+	case t.isKw("rows") && p.peekAt(1).isKw("from"):
+		if p.peekAt(2).isChar('(') {
+			p.unsupported(t, "ROWS FROM")
+		}
+		p.next()
+		p.next()
+		p.syntaxError(p.peek())
 	case t.isColID():
 		if p.peekAt(1).isChar('(') {
 			p.unsupported(t, "functions in FROM")
@@ -177,6 +190,10 @@ func (p *parser) relationSuffix() {
 func (p *parser) parseOrderBy() []OrderItem {
 	var items []OrderItem
 	for {
+		p.at(3) // query, ORDER, BY
+		if items != nil {
+			p.at(5)
+		}
 		item := OrderItem{Expr: p.parseExpr()}
 		t := p.peek()
 		switch {
@@ -188,7 +205,7 @@ func (p *parser) parseOrderBy() []OrderItem {
 		case t.isKw("using"):
 			p.unsupported(t, "ORDER BY ... USING")
 		}
-		if t := p.peek(); t.isKw("nulls") && (p.peekAt(1).isKw("first") || p.peekAt(1).isKw("last")) {
+		if t := p.peek(); t.isKw("nulls_la") {
 			p.unsupported(t, "NULLS FIRST/LAST")
 		}
 		items = append(items, item)
@@ -206,10 +223,14 @@ func (p *parser) parseLimitAndLocking(s *SelectStmt) {
 		t := p.peek()
 		switch {
 		case !limitDone && t.isKw("limit"):
+			p.at(3) // query, ORDER BY (or nothing), LIMIT
+			if lockDone {
+				p.at(4)
+			}
 			p.parseLimit(s)
 			limitDone = true
 		case !limitDone && (t.isKw("offset") || t.isKw("fetch")):
-			p.unsupported(t, upper(t.kw.name))
+			p.unsupported(t, upper(t.val))
 		case !lockDone && t.isKw("for"):
 			p.parseForUpdate()
 			s.ForUpdate = true
@@ -231,6 +252,7 @@ func (p *parser) parseLimit(s *SelectStmt) {
 	switch {
 	case t.isChar(','):
 		p.next()
+		p.depth += 2
 		p.parseExpr()
 		// Rejected by PostgreSQL's grammar itself, at LIMIT.
 		fail(&Error{Code: CodeSyntaxError, Message: "LIMIT #,# syntax is not supported", Position: limit.pos})
@@ -248,7 +270,7 @@ func (p *parser) parseForUpdate() {
 	case t.isKw("update"):
 		p.next()
 	case t.isKw("no"), t.isKw("share"), t.isKw("key"):
-		p.unsupported(t, "FOR "+upper(t.kw.name)+"...")
+		p.unsupported(t, "FOR "+upper(t.val)+"...")
 	case t.isKw("read"):
 		p.unsupported(t, "FOR READ ONLY")
 	default:

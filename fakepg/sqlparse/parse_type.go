@@ -18,6 +18,9 @@ var intervalFieldWords = words("year", "month", "day", "hour", "minute", "second
 // parseTypeName parses a type name.
 func (p *parser) parseTypeName() string {
 	t := p.peek()
+	if t.isColLabel() {
+		p.push(1, t)
+	}
 	if t.isKw("setof") {
 		p.unsupported(t, "SETOF")
 	}
@@ -56,11 +59,17 @@ func (p *parser) simpleTypeName() string {
 		case timeZoneTypeWords[name]:
 			word(name)
 			p.noTypeModifiers()
-			if n := p.peek(); n.isKw("without") || p.withLA() {
-				word(n.kw.name)
-				word("time")
-				word("zone")
+			switch n := p.peek(); {
+			case n.isKw("without"):
+				word("without")
+			case n.isKw("with_la"):
+				p.next()
+				parts = append(parts, "with")
+			default:
+				return strings.Join(parts, " ")
 			}
+			word("time")
+			word("zone")
 			return strings.Join(parts, " ")
 		case name == "interval":
 			word(name)

@@ -84,14 +84,14 @@ func (p *parser) parseTransactionModes() []string {
 		case t.isKw("deferrable"):
 			p.next()
 			mode = "deferrable"
-		case p.atPlainNot():
+		case t.isKw("not"):
 			p.next()
 			p.expectKw("deferrable")
 			mode = "not deferrable"
 		case len(modes) > 0 && t.isChar(','):
 			// A comma must be followed by another mode.
 			p.next()
-			if n := p.peek(); !n.isKw("isolation") && !n.isKw("read") && !n.isKw("deferrable") && !p.atPlainNot() {
+			if n := p.peek(); !n.isKw("isolation") && !n.isKw("read") && !n.isKw("deferrable") && !n.isKw("not") {
 				p.syntaxError(n)
 			}
 			continue
@@ -154,7 +154,7 @@ func (p *parser) parseSet() *SetStmt {
 		p.parseZoneValue(s)
 		return s
 	case setSpecialWords.has(t) && !isSetAssign(p.peekAt(1)):
-		p.unsupported(t, "SET "+upper(t.kw.name))
+		p.unsupported(t, "SET "+upper(t.val))
 	}
 	s.Name = p.parseVarName()
 	t = p.peek()
@@ -207,7 +207,7 @@ func (p *parser) parseVarValue() string {
 	case t.isKw("true"), t.isKw("false"), t.isKw("on"):
 		p.next()
 		return t.kw.name
-	case t.isPlainIdent(), t.kind == tIdent && t.kw.cat != kwReserved:
+	case t.isPlainIdent(), t.kind == tIdent && t.kw.cat <= kwTypeFuncName:
 		p.next()
 		return t.name()
 	}

@@ -13,6 +13,7 @@ package sqlparse
 // it returns a nil slice and an *Error.
 func Parse(query string) (stmts []Stmt, err error) {
 	p := &parser{src: query, toks: tokenize(query)}
+	applyLookahead(p.toks)
 	defer func() {
 		if r := recover(); r != nil {
 			b, ok := r.(bailout)
@@ -23,6 +24,7 @@ func Parse(query string) (stmts []Stmt, err error) {
 		}
 	}()
 	stmts = []Stmt{}
+	p.stmtBase = 1 // the initial state
 	for {
 		t := p.peek()
 		switch {
@@ -30,6 +32,7 @@ func Parse(query string) (stmts []Stmt, err error) {
 			return stmts, nil
 		case t.isChar(';'):
 			p.next()
+			p.stmtBase = 3 // initial state, statement list, semicolon
 			continue
 		}
 		s := p.parseStmt()
@@ -45,7 +48,40 @@ type parser struct {
 	src  string
 	toks []token
 	i    int // index of the current token
+
+	// depth mirrors the depth of PostgreSQL's parser stack, which is
+	// limited (see push); stmtBase is its depth at the start of the
+	// current statement.
+	depth, stmtBase int
 }
+
+// maxParseDepth is the size of PostgreSQL's parser stack (YYMAXDEPTH).
+const maxParseDepth = 10000
+
+// push checks that PostgreSQL's parser stack has room for n more entries
+// above depth when it reaches token t, and otherwise fails as PostgreSQL
+// does. The parser tracks the depth for the nesting constructs of
+// expressions, so that deeply nested queries fail where the server's do.
+func (p *parser) push(n int, t *token) {
+	if p.depth+n >= maxParseDepth {
+		fail(p.errorNear("memory exhausted", t))
+	}
+}
+
+// shiftChar consumes the character c, which PostgreSQL pushes as the n-th
+// parser stack entry above depth, or fails with a syntax error.
+func (p *parser) shiftChar(c byte, n int) {
+	t := p.peek()
+	if !t.isChar(c) {
+		p.syntaxError(t)
+	}
+	p.push(n, t)
+	p.next()
+}
+
+// at sets the parser stack depth to n entries above the statement's start,
+// the depth PostgreSQL's grammar has at the clause about to be parsed.
+func (p *parser) at(n int) { p.depth = p.stmtBase + n }
 
 // peek returns the current token. If it is a lexical error, or it is a
 // token after which PostgreSQL's lexer looks one token ahead and that token
@@ -66,7 +102,38 @@ func (p *parser) peek() *token {
 // t before handing t to the grammar (src/backend/parser/parser.c): after
 // NOT, NULLS and WITH, and after U&'...' and U&"..." literals.
 func lexerLooksAhead(t *token) bool {
-	return t.isKw("not") || t.isKw("nulls") || t.isKw("with") || t.kind == tUIdent || t.kind == tUString
+	if t.kind == tIdent && t.kw != nil {
+		switch t.val {
+		case "not", "nulls", "with":
+			return true
+		}
+	}
+	return t.kind == tUIdent || t.kind == tUString
+}
+
+// The key words NOT, NULLS and WITH become different tokens when certain
+// words follow them, as PostgreSQL's lexer filter makes them (NOT_LA,
+// NULLS_LA, WITH_LA in parser.c); they are then no longer names.
+var (
+	kwNotLA   = &keyword{name: "not_la", cat: kwLookahead}   // NOT before BETWEEN, IN, LIKE, ILIKE, SIMILAR
+	kwNullsLA = &keyword{name: "nulls_la", cat: kwLookahead} // NULLS before FIRST, LAST
+	kwWithLA  = &keyword{name: "with_la", cat: kwLookahead}  // WITH before TIME, ORDINALITY
+)
+
+// applyLookahead replaces NOT, NULLS and WITH by their look-ahead forms
+// where the next token calls for it.
+func applyLookahead(toks []token) {
+	for i := 0; i+1 < len(toks); i++ {
+		t, n := &toks[i], &toks[i+1]
+		switch {
+		case t.isKw("not") && notLAWords.has(n):
+			t.kw = kwNotLA
+		case t.isKw("nulls") && (n.isKw("first") || n.isKw("last")):
+			t.kw = kwNullsLA
+		case t.isKw("with") && (n.isKw("time") || n.isKw("ordinality")):
+			t.kw = kwWithLA
+		}
+	}
 }
 
 // peekAt returns the token n places after the current one without
@@ -112,21 +179,6 @@ func (p *parser) acceptChar(c byte) bool {
 		return true
 	}
 	return false
-}
-
-// atPlainNot reports whether the current token is NOT as PostgreSQL's
-// grammar sees it: its lexer turns NOT into another token (NOT_LA) when
-// BETWEEN, IN, LIKE, ILIKE or SIMILAR follows.
-func (p *parser) atPlainNot() bool {
-	return p.peek().isKw("not") && !notLAWords.has(p.peekAt(1))
-}
-
-// withLA reports whether the current token is WITH as the first word of
-// WITH TIME ZONE: PostgreSQL's lexer turns WITH into another token
-// (WITH_LA) when TIME or ORDINALITY follows.
-func (p *parser) withLA() bool {
-	n := p.peekAt(1)
-	return p.peek().isKw("with") && (n.isKw("time") || n.isKw("ordinality"))
 }
 
 // expectKw consumes the key word name, or fails with a syntax error at the
@@ -206,7 +258,7 @@ func (p *parser) parseStmt() Stmt {
 	case t.isChar('('):
 		p.unsupported(t, "parenthesized SELECT")
 	case t.kw != nil && t.kind == tIdent && stmtStartWords[t.kw.name]:
-		p.unsupported(t, upper(t.kw.name)+" statements")
+		p.unsupported(t, upper(t.val)+" statements")
 	default:
 		p.syntaxError(t)
 	}

@@ -95,7 +95,7 @@ func (t *token) isTypeFuncName() bool {
 // isColLabel reports whether t can be a column label after AS or a field
 // name after a dot: any identifier or key word (PostgreSQL's ColLabel).
 func (t *token) isColLabel() bool {
-	return t.kind == tIdent || t.kind == tQIdent || t.kind == tUIdent
+	return t.kind == tIdent && t.category() != kwLookahead || t.kind == tQIdent || t.kind == tUIdent
 }
 
 // isBareLabel reports whether t can be a column label without AS:
