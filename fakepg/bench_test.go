@@ -133,3 +133,21 @@ func BenchmarkExtendedQueryCodec(b *testing.B) {
 	reply := append([]pgproto3.BackendMessage{&pgproto3.ParseComplete{}, &pgproto3.BindComplete{}}, benchRow...)
 	benchCodec(b, benchExtended, reply)
 }
+
+// BenchmarkSimpleQueryServerOnly is the server's share of
+// BenchmarkSimpleQuery: one session consumes b.N queries from memory, with
+// no client and no simulator.
+func BenchmarkSimpleQueryServerOnly(b *testing.B) {
+	in := append(startupBytes(), encode(nil, &pgproto3.Query{String: "INSERT INTO kv VALUES ('a', 1)"})...)
+	q := encode(nil, benchQuery)
+	for range b.N {
+		in = append(in, q...)
+	}
+	srv := NewServer(&instantRuntime{}, Config{})
+	p := &pipe{in: bytes.NewReader(in)}
+	b.ReportAllocs()
+	b.ResetTimer()
+	if err := srv.ServeConn(p); err != nil {
+		b.Fatal(err)
+	}
+}

@@ -109,6 +109,13 @@ func TestDifferentialErrors(t *testing.T) {
 		pgtest.Query("s", "INSERT INTO kv VALUES ('a', 1, 2)"),
 		pgtest.Query("s", "SELECT k, count(*) FROM kv"),
 		pgtest.Query("s", "SELECT 1; SELECT * FROM nope; SELECT 2"),
+		pgtest.Query("s", "INSERT INTO kv VALUES ('a', 1), ('b', 2), ('c', 3)"),
+		pgtest.Query("s", "SELECT k, 10 / (v - 2) FROM kv"),
+		pgtest.Query("s", "SELECT k, 10 / (v - 2) FROM kv ORDER BY k"),
+		pgtest.Query("s", "SELECT k FROM kv WHERE 10 / (v - 3) > 0"),
+		pgtest.Query("s", "UPDATE kv SET v = 10 / (v - 2) RETURNING k, v"),
+		pgtest.Query("s", "SELECT k, 10 / (v - 2) FROM kv LIMIT 1"),
+		pgtest.Query("s", "SELECT 1 WHERE 1/0 = 1"),
 		pgtest.Terminate("s"),
 	})
 }

@@ -264,6 +264,9 @@ func (b *backend) execute(body []byte) *engine.Error {
 	if !p.ran {
 		res, err := b.sess.Execute(plan, p.params)
 		if err != nil {
+			if res != nil {
+				b.sendRows(res, p.formats, res.Rows)
+			}
 			return err
 		}
 		p.ran, p.res = true, res

@@ -47,6 +47,10 @@ func (b *backend) simpleQuery(body []byte) {
 		}
 		res, xerr := b.sess.Execute(plan, nil)
 		if xerr != nil {
+			if res != nil {
+				b.out.put(rowDescription(res.Columns, nil))
+				b.sendRows(res, nil, res.Rows)
+			}
 			b.failSimple(xerr)
 			return
 		}

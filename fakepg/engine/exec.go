@@ -22,6 +22,11 @@ type Result struct {
 // other than COMMIT and ROLLBACK fail with 25P02 in a failed block. It may
 // block on row locks and in pg_sleep. After an error the caller runs
 // AbortCommand.
+//
+// An error raised while a SELECT runs comes with the result so far, as
+// PostgreSQL streams a SELECT's rows: the row description and the rows
+// produced before the error reach the client ahead of the error. (A
+// statement with RETURNING runs to completion before sending anything.)
 func (s *Session) Execute(p *Plan, params []Value) (*Result, *Error) {
 	s.db.mu.Lock()
 	defer s.db.mu.Unlock()
@@ -59,6 +64,9 @@ func (s *Session) Execute(p *Plan, params []Value) (*Result, *Error) {
 		res.Tag = "RESET"
 	}
 	if err != nil {
+		if _, streams := p.Stmt.(*sqlparse.SelectStmt); streams && res.Columns != nil {
+			return res, asError(err)
+		}
 		return nil, asError(err)
 	}
 	return res, nil
@@ -142,9 +150,6 @@ func (s *Session) execSelect(p *Plan, en *env, res *Result) error {
 		res.Rows, res.Tag = [][]Value{out}, "SELECT 1"
 		return nil
 	}
-	if err := p.sortRows(en, rows); err != nil {
-		return err
-	}
 	limit := int64(-1)
 	if p.limit != nil {
 		v, err := p.limit.eval(en)
@@ -157,11 +162,17 @@ func (s *Session) execSelect(p *Plan, en *env, res *Result) error {
 			}
 		}
 	}
+	// Rows are sorted on their sort keys, then projected and sent one by
+	// one, so a projection error follows the rows before it (PostgreSQL
+	// evaluates such output columns above its Sort node).
+	if err := p.sortRows(en, rows); err != nil {
+		return err
+	}
 	for _, r := range rows {
 		if limit >= 0 && int64(len(res.Rows)) >= limit {
 			break
 		}
-		vals := r.ver.vals
+		ver := r.ver
 		if p.forUpdate {
 			cur, ok, err := s.lockAndRecheck(p, en, r, "locking")
 			if err != nil {
@@ -170,9 +181,9 @@ func (s *Session) execSelect(p *Plan, en *env, res *Result) error {
 			if !ok {
 				continue
 			}
-			vals = cur.vals
+			ver = cur
 		}
-		out, err := project(p.targets, en, vals)
+		out, err := project(p.targets, en, ver.vals)
 		if err != nil {
 			return err
 		}

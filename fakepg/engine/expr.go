@@ -30,6 +30,24 @@ type cexpr struct {
 	constant *sqlparse.Const
 	param    int // 1-based parameter number for a bare $n, else 0
 	pos      int
+	// pure marks an expression of constants only, which the planner
+	// evaluates once (PostgreSQL's constant folding: its errors come
+	// before any row description).
+	pure bool
+}
+
+// fold evaluates a pure expression at plan time.
+func fold(c *cexpr) (*cexpr, *Error) {
+	if !c.pure {
+		return c, nil
+	}
+	v, err := c.eval(&env{})
+	if err != nil {
+		return nil, asError(err)
+	}
+	out := *c
+	out.eval = func(*env) (Value, error) { return v, nil }
+	return &out, nil
 }
 
 // env is what an expression is evaluated against.
@@ -130,7 +148,7 @@ func (sc *scope) compile(e sqlparse.Expr) (*cexpr, *Error) {
 			return nil, err
 		}
 		not := x.Not
-		return &cexpr{typ: Bool, name: "?column?", col: -1, pos: x.P, eval: func(en *env) (Value, error) {
+		return &cexpr{typ: Bool, name: "?column?", col: -1, pos: x.P, pure: in.pure, eval: func(en *env) (Value, error) {
 			v, err := in.eval(en)
 			if err != nil {
 				return nil, err
@@ -142,7 +160,7 @@ func (sc *scope) compile(e sqlparse.Expr) (*cexpr, *Error) {
 }
 
 func compileConst(x *sqlparse.Const) (*cexpr, *Error) {
-	c := &cexpr{name: "?column?", col: -1, constant: x, pos: x.P}
+	c := &cexpr{name: "?column?", col: -1, constant: x, pos: x.P, pure: true}
 	var v Value
 	switch x.Kind {
 	case sqlparse.ConstInt:
@@ -264,7 +282,7 @@ func (sc *scope) compileUnary(x *sqlparse.UnaryExpr) (*cexpr, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &cexpr{name: "?column?", col: -1, pos: x.P}
+	c := &cexpr{name: "?column?", col: -1, pos: x.P, pure: in.pure}
 	switch x.Op {
 	case "NOT":
 		if in, err = sc.boolean(in, "NOT"); err != nil {

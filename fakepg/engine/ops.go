@@ -224,7 +224,7 @@ func (sc *scope) compileBinary(x *sqlparse.BinaryExpr) (*cexpr, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &cexpr{name: "?column?", col: -1, pos: l.pos}
+	c := &cexpr{name: "?column?", col: -1, pos: l.pos, pure: l.pure && r.pure}
 	switch x.Op {
 	case "AND", "OR":
 		if l, err = sc.boolean(l, x.Op); err != nil {

@@ -154,6 +154,9 @@ func (p *Plan) planTargets(targets []sqlparse.Target) *Error {
 				return err
 			}
 		}
+		if c, err = fold(c); err != nil {
+			return err
+		}
 		name := c.name
 		if t.Alias != nil {
 			name = t.Alias.Name
@@ -181,7 +184,10 @@ func (p *Plan) planWhere(e sqlparse.Expr) *Error {
 	if err != nil {
 		return err
 	}
-	p.where, err = p.sc.boolean(c, "WHERE")
+	if c, err = p.sc.boolean(c, "WHERE"); err != nil {
+		return err
+	}
+	p.where, err = fold(c)
 	return err
 }
 
