@@ -270,8 +270,21 @@ func (s *Session) planInsert(p *Plan, st *sqlparse.InsertStmt) *Error {
 		return err
 	}
 	t := p.sc.table
+	if len(st.Rows) == 0 {
+		return newError(FeatureNotSupported, "poolsim does not support INSERT without VALUES")
+	}
+	for _, row := range st.Rows[1:] {
+		if len(row) != len(st.Rows[0]) {
+			pos := 0
+			if len(row) > 0 {
+				pos = row[0].Pos()
+			}
+			return newError(SyntaxError, "VALUES lists must all be the same length").at(pos)
+		}
+	}
 	if len(st.Columns) == 0 {
-		for i := range t.Columns {
+		// without a column list the values fill the first columns
+		for i := range min(len(st.Rows[0]), len(t.Columns)) {
 			p.insertCols = append(p.insertCols, i)
 		}
 	}
@@ -322,7 +335,7 @@ func (s *Session) planInsert(p *Plan, st *sqlparse.InsertStmt) *Error {
 func (p *Plan) planConflict(oc *sqlparse.OnConflict) *Error {
 	t := p.sc.table
 	if len(oc.Columns) == 0 && !oc.DoNothing {
-		e := newError(SyntaxError, "ON CONFLICT DO UPDATE requires inference specification or constraint name")
+		e := newError(SyntaxError, "ON CONFLICT DO UPDATE requires inference specification or constraint name").at(oc.P)
 		e.Hint = "For example, ON CONFLICT (column_name)."
 		return e
 	}

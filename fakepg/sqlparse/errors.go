@@ -9,6 +9,13 @@ const (
 	// CodeFeatureNotSupported is SQLSTATE 0A000, feature_not_supported:
 	// the query is valid PostgreSQL that this parser does not handle.
 	CodeFeatureNotSupported = "0A000"
+	// CodeInvalidEscapeSequence is SQLSTATE 22025, invalid_escape_sequence:
+	// a malformed Unicode escape in an E'...' string.
+	CodeInvalidEscapeSequence = "22025"
+	// CodeCharacterNotInRepertoire is SQLSTATE 22021,
+	// character_not_in_repertoire: an E'...' string whose escapes make
+	// invalid UTF-8. Such errors have no position.
+	CodeCharacterNotInRepertoire = "22021"
 )
 
 // Error is a parse error, shaped like the ErrorResponse PostgreSQL sends.
@@ -27,6 +34,21 @@ type bailout struct{ err *Error }
 
 // fail aborts parsing with err.
 func fail(err *Error) { panic(bailout{err}) }
+
+// catch runs f and returns the error it fails with, or nil.
+func catch(f func()) (err *Error) {
+	defer func() {
+		if r := recover(); r != nil {
+			b, ok := r.(bailout)
+			if !ok {
+				panic(r)
+			}
+			err = b.err
+		}
+	}()
+	f()
+	return nil
+}
 
 // errorNear builds PostgreSQL's "<what> at or near "<text>"" error, or
 // "<what> at end of input" for the end-of-input token.

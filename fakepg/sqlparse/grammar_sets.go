@@ -84,18 +84,3 @@ var selectTargetFollow = words(
 
 // setOperationWords combine two queries.
 var setOperationWords = words("union", "intersect", "except")
-
-// isBinaryMathOp reports whether t is one of the operator tokens that may
-// be followed by ANY/SOME/ALL (PostgreSQL's all_Op).
-func isBinaryMathOp(t *token) bool {
-	switch t.kind {
-	case tOp, tLessEquals, tGreaterEquals, tNotEquals:
-		return true
-	case tChar:
-		switch t.ch {
-		case '+', '-', '*', '/', '%', '^', '<', '>', '=':
-			return true
-		}
-	}
-	return false
-}

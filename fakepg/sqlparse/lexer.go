@@ -154,7 +154,7 @@ func (lx *lexer) next() token {
 	switch {
 	case c == '\'':
 		lx.off++
-		return lx.quotedString(tString, start, true)
+		return lx.quotedString(tString, start)
 	case c == '"':
 		return lx.quotedIdent(tQIdent, start, start+1)
 	case c == '$':
@@ -198,7 +198,7 @@ func (lx *lexer) word(start int) token {
 			return lx.bitString(tHexString, start, "unterminated hexadecimal string literal")
 		case 'e':
 			lx.off += 2
-			return lx.quotedString(tEString, start, false)
+			return lx.eString(start)
 		case 'n':
 			// N'...' is the key word NCHAR followed by a string.
 			lx.off++
@@ -211,7 +211,7 @@ func (lx *lexer) word(start int) token {
 		switch lx.peekByte(start + 2) {
 		case '\'':
 			lx.off += 3
-			return lx.quotedString(tUString, start, true)
+			return lx.quotedString(tUString, start)
 		case '"':
 			return lx.quotedIdent(tUIdent, start, start+3)
 		}
@@ -259,11 +259,10 @@ func truncateIdent(s string) string {
 	return s[:n]
 }
 
-// quotedString scans the rest of a '...' string whose opening quote ends
-// just before the current offset. standard says whether backslash is an
-// ordinary character (false for E'...'). Adjacent literals separated by
+// quotedString scans the rest of a '...' (or U&'...') string whose opening
+// quote ends just before the current offset. Adjacent literals separated by
 // whitespace containing a newline are joined, as the SQL standard says.
-func (lx *lexer) quotedString(k tokKind, start int, standard bool) token {
+func (lx *lexer) quotedString(k tokKind, start int) token {
 	var b strings.Builder
 	for {
 		if lx.off >= len(lx.src) {
@@ -281,14 +280,6 @@ func (lx *lexer) quotedString(k tokKind, start int, standard bool) token {
 				continue
 			}
 			return lx.make(k, start, b.String())
-		case c == '\\' && !standard:
-			// Kept escaped: E'' strings are recognised, not decoded.
-			b.WriteByte(c)
-			lx.off++
-			if lx.off < len(lx.src) {
-				b.WriteByte(lx.src[lx.off])
-				lx.off++
-			}
 		default:
 			b.WriteByte(c)
 			lx.off++

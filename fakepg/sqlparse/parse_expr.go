@@ -26,10 +26,10 @@ const (
 func (p *parser) parseExpr() Expr { return p.expr(precOr, nil) }
 
 // parseTargetExpr parses the expression of a select-list or RETURNING item.
-// labelFollow says which tokens may follow the item: a key word that is
-// both an operator and a bare column label (AND, IS, LIKE, ...) is taken as
-// the label when the token after it cannot continue the operator, as in
-// PostgreSQL (SELECT 1 and FROM t labels the column "and").
+// A key word that is both an operator and a bare column label (AND, IS,
+// LIKE, ...) ends the expression when the token after it cannot continue
+// the operator: it is the item's label then, as in PostgreSQL (SELECT 1 and
+// FROM t labels the column "and").
 func (p *parser) parseTargetExpr() Expr { return p.expr(precOr, &labelContext{}) }
 
 // labelContext marks the top level of a target expression.
@@ -47,7 +47,7 @@ func (p *parser) expr(minPrec int, labels *labelContext) Expr {
 	lastCmp := false // the last operator applied at this level was a comparison
 	for {
 		t := p.peek()
-		prec := p.infixPrec(t)
+		prec := infixPrec(t)
 		if prec == precNone || prec < minPrec {
 			return left
 		}
@@ -65,7 +65,7 @@ func (p *parser) expr(minPrec int, labels *labelContext) Expr {
 
 // infixPrec returns the precedence of t as an operator after an operand,
 // or precNone if t cannot continue an expression that way.
-func (p *parser) infixPrec(t *token) int {
+func infixPrec(t *token) int {
 	switch t.kind {
 	case tChar:
 		switch t.ch {
@@ -126,7 +126,6 @@ func (p *parser) infixContinues(t *token) bool {
 	case "and", "or":
 		return canStartExpr(n)
 	case "is":
-		// IS NOT LIKE is an error at NOT, but IS is not a label then.
 		return n.isKw("not") || n.isKw("null") || isTests.has(n)
 	case "not_la":
 		return true
@@ -195,12 +194,12 @@ func (p *parser) infix(left Expr, t *token, prec int) Expr {
 		return &IsNullExpr{X: left, Not: t.kw.name == "notnull", P: t.pos}
 	case "is":
 		p.next()
-		depth := 3 // operand, IS, next word
-		if p.peek().isKw("not") {
+		depth := 3 // the operand, IS and the word after it
+		not := p.peek().isKw("not")
+		if not {
 			p.push(depth, p.next())
 			depth++
 		}
-		not := depth == 4
 		n := p.peek()
 		switch {
 		case n.isKw("null"):
@@ -291,11 +290,9 @@ func (p *parser) primary() Expr {
 	case tFloat:
 		p.next()
 		return &Const{Kind: ConstFloat, Text: t.val, P: t.pos}
-	case tString:
+	case tString, tEString:
 		p.next()
 		return &Const{Kind: ConstString, Text: t.val, P: t.pos}
-	case tEString:
-		p.unsupported(t, "E'' string constants")
 	case tUString:
 		p.unsupported(t, "U&'' string constants")
 	case tBitString, tHexString:
@@ -508,6 +505,9 @@ func (p *parser) funcCall() Expr {
 			if t.isChar(',') {
 				p.push(4, t)
 				p.next()
+				if n := p.peek(); n.isKw("variadic") {
+					p.unsupported(n, "VARIADIC in function arguments")
+				}
 				continue
 			}
 			p.shiftChar(')', 5) // name ( arguments, empty ORDER BY )
@@ -515,6 +515,9 @@ func (p *parser) funcCall() Expr {
 		}
 	}
 	p.funcCallSuffix(len(f.Args) > 0)
+	// PostgreSQL then reduces the empty WITHIN GROUP, FILTER and OVER
+	// clauses, with the next token read.
+	p.push(4, p.peek())
 	return f
 }
 

@@ -106,7 +106,7 @@ func (p *parser) afterTableStar(follow wordSet) {
 		return
 	case t.isChar('.') || t.isChar('['):
 		p.unsupported(t, "indirection on table.*")
-	case t.isKw("as") || t.isBareLabel() || p.infixPrec(t) != precNone:
+	case t.isKw("as") || t.isBareLabel() || infixPrec(t) != precNone:
 		p.unsupported(t, "table.* in an expression or with an alias")
 	}
 	p.syntaxError(t)
@@ -253,8 +253,9 @@ func (p *parser) parseLimit(s *SelectStmt) {
 	case t.isChar(','):
 		p.next()
 		p.depth += 2
+		// PostgreSQL's grammar rejects LIMIT #,# once it has parsed the
+		// second expression, so errors in that come first.
 		p.parseExpr()
-		// Rejected by PostgreSQL's grammar itself, at LIMIT.
 		fail(&Error{Code: CodeSyntaxError, Message: "LIMIT #,# syntax is not supported", Position: limit.pos})
 	case t.isKw("offset"):
 		p.unsupported(t, "OFFSET")
@@ -270,7 +271,7 @@ func (p *parser) parseForUpdate() {
 	case t.isKw("update"):
 		p.next()
 	case t.isKw("no"), t.isKw("share"), t.isKw("key"):
-		p.unsupported(t, "FOR "+upper(t.val)+"...")
+		p.unsupported(t, "locking clauses other than FOR UPDATE")
 	case t.isKw("read"):
 		p.unsupported(t, "FOR READ ONLY")
 	default:

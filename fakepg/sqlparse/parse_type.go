@@ -18,9 +18,6 @@ var intervalFieldWords = words("year", "month", "day", "hour", "minute", "second
 // parseTypeName parses a type name.
 func (p *parser) parseTypeName() string {
 	t := p.peek()
-	if t.isColLabel() {
-		p.push(1, t)
-	}
 	if t.isKw("setof") {
 		p.unsupported(t, "SETOF")
 	}
@@ -29,6 +26,9 @@ func (p *parser) parseTypeName() string {
 	if t.isChar('[') || t.isKw("array") {
 		p.unsupported(t, "array types")
 	}
+	// PostgreSQL reduces the type and its empty modifiers and array
+	// bounds with the next token read.
+	p.push(2, t)
 	return name
 }
 
@@ -37,6 +37,9 @@ func (p *parser) simpleTypeName() string {
 	t := p.peek()
 	var parts []string
 	word := func(name string) {
+		if p.peek().isKw(name) {
+			p.push(len(parts)+1, p.peek())
+		}
 		p.expectKw(name)
 		parts = append(parts, name)
 	}
@@ -63,6 +66,7 @@ func (p *parser) simpleTypeName() string {
 			case n.isKw("without"):
 				word("without")
 			case n.isKw("with_la"):
+				p.push(2, n)
 				p.next()
 				parts = append(parts, "with")
 			default:
@@ -89,10 +93,12 @@ func (p *parser) simpleTypeName() string {
 		p.noTypeModifiers()
 		return strings.Join(parts, " ")
 	case t.isKw("double") && p.peekAt(1).isKw("precision"):
+		p.push(1, t)
 		p.next()
-		p.next()
+		p.push(2, p.next())
 		return "double precision"
 	case t.isTypeFuncName():
+		p.push(1, t)
 		id := p.ident()
 		n := p.peek()
 		if n.isChar('.') {

@@ -197,11 +197,11 @@ func (p *parser) parseVarName() string {
 func (p *parser) parseVarValue() string {
 	t := p.peek()
 	switch {
-	case t.kind == tString:
+	case t.kind == tString || t.kind == tEString:
 		p.next()
 		return t.val
-	case t.kind == tEString || t.kind == tUString:
-		p.unsupported(t, "E'' and U&'' strings in SET")
+	case t.kind == tUString:
+		p.unsupported(t, "U&'' strings in SET")
 	case t.kind == tUIdent:
 		p.unsupported(t, `U&"" identifiers`)
 	case t.isKw("true"), t.isKw("false"), t.isKw("on"):
@@ -262,12 +262,12 @@ func (p *parser) parseZoneValue(s *SetStmt) {
 		p.next()
 		s.Default = true
 		return
-	case t.kind == tString:
+	case t.kind == tString || t.kind == tEString:
 		p.next()
 		s.Values = []string{t.val}
 		return
-	case t.kind == tEString || t.kind == tUString:
-		p.unsupported(t, "E'' and U&'' strings in SET")
+	case t.kind == tUString:
+		p.unsupported(t, "U&'' strings in SET")
 	case t.kind == tUIdent:
 		p.unsupported(t, `U&"" identifiers`)
 	case t.isPlainIdent():

@@ -1,35 +1,41 @@
 // Package sqlparse is the SQL front end of poolsim's fake PostgreSQL
 // backend: a tokenizer and a recursive-descent parser for the subset of
-// PostgreSQL 15's grammar the backend executes.
+// PostgreSQL 15's grammar the backend executes (see ast.go): single-table
+// SELECT, INSERT ... VALUES [ON CONFLICT], UPDATE, DELETE, the transaction
+// statements, SET, SHOW and RESET, with PostgreSQL's expression precedence.
 //
 // Errors are PostgreSQL's: a query PostgreSQL rejects fails here with the
-// message and position the server would report, and a query PostgreSQL
-// accepts but the subset lacks fails with SQLSTATE 0A000 instead.
+// SQLSTATE, message and character position the server reports (lexical
+// errors, syntax errors, and the few errors PostgreSQL's grammar itself
+// raises), and a query PostgreSQL accepts but the subset lacks fails with
+// SQLSTATE 0A000 at the first token the subset cannot take. To tell the
+// two apart the parser knows, at each point, which tokens PostgreSQL's
+// grammar would accept there (grammar_sets.go and the clause parsers).
 package sqlparse
 
 // Parse parses query, which may hold several statements separated by
 // semicolons, the way PostgreSQL parses a simple-protocol Query message.
 // Empty statements are skipped: Parse("") returns an empty slice. On error
 // it returns a nil slice and an *Error.
-func Parse(query string) (stmts []Stmt, err error) {
+func Parse(query string) ([]Stmt, error) {
 	p := &parser{src: query, toks: tokenize(query)}
 	applyLookahead(p.toks)
-	defer func() {
-		if r := recover(); r != nil {
-			b, ok := r.(bailout)
-			if !ok {
-				panic(r)
-			}
-			stmts, err = nil, b.err
-		}
-	}()
-	stmts = []Stmt{}
+	var stmts []Stmt
+	if err := catch(func() { stmts = p.parseStmts() }); err != nil {
+		return nil, err
+	}
+	return stmts, nil
+}
+
+// parseStmts parses the statements of the query.
+func (p *parser) parseStmts() []Stmt {
+	stmts := []Stmt{}
 	p.stmtBase = 1 // the initial state
 	for {
 		t := p.peek()
 		switch {
 		case t.kind == tEOF:
-			return stmts, nil
+			return stmts
 		case t.isChar(';'):
 			p.next()
 			p.stmtBase = 3 // initial state, statement list, semicolon
@@ -50,38 +56,10 @@ type parser struct {
 	i    int // index of the current token
 
 	// depth mirrors the depth of PostgreSQL's parser stack, which is
-	// limited (see push); stmtBase is its depth at the start of the
+	// limited (see depth.go); stmtBase is its depth at the start of the
 	// current statement.
 	depth, stmtBase int
 }
-
-// maxParseDepth is the size of PostgreSQL's parser stack (YYMAXDEPTH).
-const maxParseDepth = 10000
-
-// push checks that PostgreSQL's parser stack has room for n more entries
-// above depth when it reaches token t, and otherwise fails as PostgreSQL
-// does. The parser tracks the depth for the nesting constructs of
-// expressions, so that deeply nested queries fail where the server's do.
-func (p *parser) push(n int, t *token) {
-	if p.depth+n >= maxParseDepth {
-		fail(p.errorNear("memory exhausted", t))
-	}
-}
-
-// shiftChar consumes the character c, which PostgreSQL pushes as the n-th
-// parser stack entry above depth, or fails with a syntax error.
-func (p *parser) shiftChar(c byte, n int) {
-	t := p.peek()
-	if !t.isChar(c) {
-		p.syntaxError(t)
-	}
-	p.push(n, t)
-	p.next()
-}
-
-// at sets the parser stack depth to n entries above the statement's start,
-// the depth PostgreSQL's grammar has at the clause about to be parsed.
-func (p *parser) at(n int) { p.depth = p.stmtBase + n }
 
 // peek returns the current token. If it is a lexical error, or it is a
 // token after which PostgreSQL's lexer looks one token ahead and that token
@@ -96,44 +74,6 @@ func (p *parser) peek() *token {
 		fail(p.toks[p.i+1].err)
 	}
 	return t
-}
-
-// lexerLooksAhead reports whether PostgreSQL's lexer reads the token after
-// t before handing t to the grammar (src/backend/parser/parser.c): after
-// NOT, NULLS and WITH, and after U&'...' and U&"..." literals.
-func lexerLooksAhead(t *token) bool {
-	if t.kind == tIdent && t.kw != nil {
-		switch t.val {
-		case "not", "nulls", "with":
-			return true
-		}
-	}
-	return t.kind == tUIdent || t.kind == tUString
-}
-
-// The key words NOT, NULLS and WITH become different tokens when certain
-// words follow them, as PostgreSQL's lexer filter makes them (NOT_LA,
-// NULLS_LA, WITH_LA in parser.c); they are then no longer names.
-var (
-	kwNotLA   = &keyword{name: "not_la", cat: kwLookahead}   // NOT before BETWEEN, IN, LIKE, ILIKE, SIMILAR
-	kwNullsLA = &keyword{name: "nulls_la", cat: kwLookahead} // NULLS before FIRST, LAST
-	kwWithLA  = &keyword{name: "with_la", cat: kwLookahead}  // WITH before TIME, ORDINALITY
-)
-
-// applyLookahead replaces NOT, NULLS and WITH by their look-ahead forms
-// where the next token calls for it.
-func applyLookahead(toks []token) {
-	for i := 0; i+1 < len(toks); i++ {
-		t, n := &toks[i], &toks[i+1]
-		switch {
-		case t.isKw("not") && notLAWords.has(n):
-			t.kw = kwNotLA
-		case t.isKw("nulls") && (n.isKw("first") || n.isKw("last")):
-			t.kw = kwNullsLA
-		case t.isKw("with") && (n.isKw("time") || n.isKw("ordinality")):
-			t.kw = kwWithLA
-		}
-	}
 }
 
 // peekAt returns the token n places after the current one without
@@ -201,16 +141,6 @@ func (p *parser) expectChar(c byte) *token {
 	return p.next()
 }
 
-// reject fails at the current token: with 0A000 naming what if PostgreSQL
-// would accept the token here (pgValid), else with a syntax error.
-func (p *parser) reject(pgValid bool, what string) {
-	t := p.peek()
-	if pgValid {
-		p.unsupported(t, what)
-	}
-	p.syntaxError(t)
-}
-
 // ident consumes a name token that the caller has checked, returning it as
 // an Ident. U&"" identifiers are valid PostgreSQL but not supported.
 func (p *parser) ident() Ident {
@@ -226,45 +156,41 @@ func (p *parser) ident() Ident {
 // its span.
 func (p *parser) parseStmt() Stmt {
 	t := p.peek()
-	start := t.start
-	var s Stmt
-	var span *StmtSpan
+	var s interface {
+		Stmt
+		setSpan(start, end int)
+	}
 	switch {
 	case t.isKw("select"):
-		st := p.parseSelect()
-		s, span = st, &st.StmtSpan
+		s = p.parseSelect()
 	case t.isKw("insert"):
-		st := p.parseInsert()
-		s, span = st, &st.StmtSpan
+		s = p.parseInsert()
 	case t.isKw("update"):
-		st := p.parseUpdate()
-		s, span = st, &st.StmtSpan
+		s = p.parseUpdate()
 	case t.isKw("delete"):
-		st := p.parseDelete()
-		s, span = st, &st.StmtSpan
+		s = p.parseDelete()
 	case t.isKw("begin"), t.isKw("start"), t.isKw("commit"), t.isKw("end"),
 		t.isKw("rollback"), t.isKw("abort"):
-		st := p.parseTransaction()
-		s, span = st, &st.StmtSpan
+		s = p.parseTransaction()
 	case t.isKw("set"):
-		st := p.parseSet()
-		s, span = st, &st.StmtSpan
+		s = p.parseSet()
 	case t.isKw("show"):
-		st := p.parseShow()
-		s, span = st, &st.StmtSpan
+		s = p.parseShow()
 	case t.isKw("reset"):
-		st := p.parseReset()
-		s, span = st, &st.StmtSpan
+		s = p.parseReset()
 	case t.isChar('('):
 		p.unsupported(t, "parenthesized SELECT")
-	case t.kw != nil && t.kind == tIdent && stmtStartWords[t.kw.name]:
+	case stmtStartWords.has(t):
 		p.unsupported(t, upper(t.val)+" statements")
 	default:
 		p.syntaxError(t)
 	}
-	span.Start, span.End = start, p.lastEnd()
+	s.setSpan(t.start, p.lastEnd())
 	return s
 }
+
+// setSpan records a statement's byte range.
+func (s *StmtSpan) setSpan(start, end int) { s.Start, s.End = start, end }
 
 // upper returns the ASCII upper case of a key word.
 func upper(s string) string {

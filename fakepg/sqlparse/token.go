@@ -12,7 +12,7 @@ const (
 	tQIdent                       // "quoted identifier"
 	tUIdent                       // U&"identifier"
 	tString                       // 'string' or $tag$string$tag$
-	tEString                      // E'string'
+	tEString                      // E'string' (val holds the decoded value)
 	tBitString                    // B'0101'
 	tHexString                    // X'1f'
 	tUString                      // U&'string'
