@@ -2,6 +2,7 @@ package fakepg
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"sort"
 
@@ -81,15 +82,28 @@ func (b *backend) loop() error {
 			return errTerminate
 		case 'F':
 			if !b.ignoreTillSync {
-				b.sendError(&engine.Error{Severity: "ERROR", Code: engine.FeatureNotSupported,
-					Message: "poolsim does not support the function call protocol"})
-				b.readyForQuery()
+				b.functionCall(m.body)
 			}
 		case 'd', 'c', 'f':
 			// CopyData, CopyDone and CopyFail outside COPY are ignored, per
 			// the protocol.
 		}
 	}
+}
+
+// functionCall answers a FunctionCall: the fake has no functions callable
+// by OID, so every call fails as a call of an unknown OID does.
+func (b *backend) functionCall(body []byte) {
+	r := &msgReader{b: body}
+	oid := uint32(r.int32())
+	e := r.err
+	if e == nil {
+		e = &engine.Error{Severity: "ERROR", Code: engine.UndefinedFunction,
+			Message: fmt.Sprintf("function with OID %d does not exist", oid)}
+	}
+	b.sendError(e)
+	b.sess.AbortCommand()
+	b.readyForQuery()
 }
 
 // sendError sends an ErrorResponse or NoticeResponse and flushes, as the

@@ -2,6 +2,7 @@ package fakepg
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgproto3/v2"
 	"github.com/poolsim/poolsim/fakepg/engine"
@@ -19,6 +20,7 @@ type portal struct {
 	params  []engine.Value
 	formats []int16 // result format codes
 	ran     bool
+	done    bool // a statement without rows ran; running it again fails
 	res     *engine.Result
 	next    int // rows already sent
 }
@@ -55,7 +57,6 @@ func (b *backend) extended(m frontendMessage) {
 	if err != nil {
 		b.sendError(err)
 		b.sess.AbortCommand()
-		b.dropPortals()
 		b.ignoreTillSync = true
 	}
 }
@@ -63,18 +64,17 @@ func (b *backend) extended(m frontendMessage) {
 // sync ends an extended-query batch: the implicit transaction commits and
 // ReadyForQuery follows.
 func (b *backend) sync(body []byte) {
-	if len(body) != 0 && !b.ignoreTillSync {
+	b.ignoreTillSync = false
+	if len(body) != 0 {
 		b.sendError(protocolError("invalid message format"))
 		b.sess.AbortCommand()
 	}
-	b.ignoreTillSync = false
 	b.sess.FinishCommand()
-	if b.sess.TxStatus() == 'I' {
-		b.dropPortals()
-	}
 	b.readyForQuery()
 }
 
+// dropPortals drops every portal: portals live until their transaction
+// ends.
 func (b *backend) dropPortals() {
 	for name := range b.portals {
 		delete(b.portals, name)
@@ -85,6 +85,9 @@ func (b *backend) parse(body []byte) *engine.Error {
 	msg, derr := decodeParse(body)
 	if derr != nil {
 		return derr
+	}
+	if msg.Name == "" {
+		delete(b.stmts, "") // replaced even when the new one fails
 	}
 	stmts, err := sqlparse.Parse(msg.Query)
 	if err != nil {
@@ -151,7 +154,7 @@ func (b *backend) bind(body []byte) *engine.Error {
 		return protocolError(fmt.Sprintf("bind message supplies %d parameters, but prepared statement \"%s\" requires %d",
 			nParams, msg.PreparedStatement, len(want)))
 	}
-	if ps.plan != nil && b.sess.InFailedBlock() && !ps.plan.Exit() {
+	if b.sess.InFailedBlock() && (ps.plan == nil || !ps.plan.Exit()) {
 		return engine.FailedBlockError()
 	}
 	if msg.DestinationPortal != "" {
@@ -180,12 +183,17 @@ func (b *backend) bind(body []byte) *engine.Error {
 		}
 		params[i] = v
 	}
-	if n := len(msg.ResultFormatCodes); n > 1 && n != cols {
+	if n := len(msg.ResultFormatCodes); n > 1 && cols > 0 && n != cols {
 		return protocolError(fmt.Sprintf("bind message has %d result formats but query has %d columns", n, cols))
 	}
 	for _, f := range msg.ResultFormatCodes {
 		if f != 0 && f != 1 {
 			return &engine.Error{Severity: "ERROR", Code: engine.InvalidParameterValue, Message: fmt.Sprintf("unsupported format code: %d", f)}
+		}
+	}
+	if ps.plan != nil {
+		if err := ps.plan.PlanError(); err != nil {
+			return err
 		}
 	}
 	b.portals[msg.DestinationPortal] = &portal{stmt: ps, params: params, formats: msg.ResultFormatCodes}
@@ -214,7 +222,10 @@ func (b *backend) describe(body []byte) *engine.Error {
 			return err
 		}
 		var oids []uint32
-		var plan *engine.Plan = ps.plan
+		plan := ps.plan
+		if b.sess.InFailedBlock() && plan != nil && plan.Columns != nil {
+			return engine.FailedBlockError()
+		}
 		if plan != nil {
 			for _, t := range plan.ParamTypes {
 				oids = append(oids, t.OID)
@@ -231,6 +242,9 @@ func (b *backend) describe(body []byte) *engine.Error {
 		if !ok {
 			return &engine.Error{Severity: "ERROR", Code: engine.InvalidCursorName,
 				Message: fmt.Sprintf("portal \"%s\" does not exist", msg.Name)}
+		}
+		if b.sess.InFailedBlock() && p.stmt.plan != nil && p.stmt.plan.Columns != nil {
+			return engine.FailedBlockError()
 		}
 		if p.stmt.plan != nil && p.stmt.plan.Columns != nil {
 			b.out.put(rowDescription(p.stmt.plan.Columns, p.formats))
@@ -261,6 +275,9 @@ func (b *backend) execute(body []byte) *engine.Error {
 	if b.sess.InFailedBlock() && !plan.Exit() {
 		return engine.FailedBlockError()
 	}
+	if p.done {
+		return &engine.Error{Severity: "ERROR", Code: "55000", Message: fmt.Sprintf("portal \"%s\" cannot be run", msg.Portal)}
+	}
 	if !p.ran {
 		res, err := b.sess.Execute(plan, p.params)
 		if err != nil {
@@ -286,11 +303,21 @@ func (b *backend) execute(body []byte) *engine.Error {
 	b.sendRows(p.res, p.formats, rows)
 	p.next += len(rows)
 	tag := p.res.Tag
-	if _, isSelect := plan.Stmt.(*sqlparse.SelectStmt); isSelect {
-		tag = fmt.Sprintf("SELECT %d", len(rows))
+	if plan.Columns != nil {
+		tag = recount(tag, len(rows)) // rows this Execute returned
+	} else {
+		p.done = true // a statement without rows runs once
 	}
 	b.out.put(encode(nil, &pgproto3.CommandComplete{CommandTag: []byte(tag)}))
 	return nil
+}
+
+// recount replaces the row count that ends a command tag.
+func recount(tag string, n int) string {
+	if i := strings.LastIndexByte(tag, ' '); i >= 0 {
+		return fmt.Sprintf("%s %d", tag[:i], n)
+	}
+	return tag
 }
 
 func (b *backend) closeMessage(body []byte) *engine.Error {

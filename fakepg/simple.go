@@ -41,6 +41,9 @@ func (b *backend) simpleQuery(body []byte) {
 			b.sess.BeginImplicitBlock()
 		}
 		plan, perr := b.sess.Prepare(stmt, nil)
+		if perr == nil {
+			perr = plan.PlanError()
+		}
 		if perr != nil {
 			b.failSimple(perr)
 			return

@@ -45,6 +45,8 @@ func (b *backend) startup() error {
 		}
 	}
 	b.sess = b.srv.db.NewSession(pid, user, params["application_name"])
+	b.sess.OnTransactionEnd = b.dropPortals
+	b.out.put(encode(nil, &pgproto3.AuthenticationOk{}))
 	for _, name := range sortedKeys(params) {
 		switch name {
 		case "user", "database", "options", "replication", "application_name":
@@ -54,7 +56,6 @@ func (b *backend) startup() error {
 			return errFatal{code: e.Code, msg: e.Message}
 		}
 	}
-	b.out.put(encode(nil, &pgproto3.AuthenticationOk{}))
 	for _, r := range b.sess.Reports() {
 		b.out.put(encode(nil, &pgproto3.ParameterStatus{Name: r.Name, Value: r.Value}))
 	}

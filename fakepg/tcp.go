@@ -2,7 +2,9 @@ package fakepg
 
 import (
 	"errors"
+	"log"
 	"net"
+	"runtime/debug"
 	"sync"
 )
 
@@ -24,6 +26,13 @@ func (s *Server) Serve(ln net.Listener) error {
 		go func() {
 			defer wg.Done()
 			defer c.Close()
+			defer func() {
+				// a bug in one session must not take the server down; the
+				// client sees its connection close, as when a backend dies
+				if r := recover(); r != nil {
+					log.Printf("fakepg: session panicked: %v\n%s", r, debug.Stack())
+				}
+			}()
 			s.ServeConn(c)
 		}()
 	}

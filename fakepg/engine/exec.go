@@ -35,6 +35,10 @@ func (s *Session) Execute(p *Plan, params []Value) (*Result, *Error) {
 	}
 	s.startCommand()
 	s.canceled = false
+	s.deadline = time.Time{}
+	if ms := s.timeout("statement_timeout"); ms > 0 {
+		s.deadline = s.db.rt.Now().Add(ms)
+	}
 	en := &env{params: params, sess: s}
 	res := &Result{Columns: p.Columns}
 	var err error
@@ -80,19 +84,49 @@ func asError(err error) *Error {
 }
 
 // sleep blocks the session for d (pg_sleep), waiting on the database's
-// condition so that a cancel can interrupt it.
+// condition so that a cancel or the statement timeout can interrupt it.
 func (s *Session) sleep(d time.Duration) error {
-	deadline := s.db.rt.Now().Add(d)
+	until := s.db.rt.Now().Add(d)
 	for {
-		if err := s.checkCancel(); err != nil {
+		if err := s.interrupted(); err != nil {
 			return err
 		}
-		left := deadline.Sub(s.db.rt.Now())
-		if left <= 0 {
+		now := s.db.rt.Now()
+		if !now.Before(until) {
 			return nil
 		}
-		s.db.cond.WaitTimeout(left)
+		s.db.cond.WaitTimeout(earliest(now, until, s.deadline))
 	}
+}
+
+// timeout returns a time parameter's value.
+func (s *Session) timeout(name string) time.Duration {
+	ms, _ := parseMillis(s.gucs.vals[name])
+	return time.Duration(ms) * time.Millisecond
+}
+
+// interrupted returns the error that stops a waiting statement: a cancel
+// request or the statement timeout.
+func (s *Session) interrupted() *Error {
+	if err := s.checkCancel(); err != nil {
+		return err
+	}
+	if !s.deadline.IsZero() && !s.db.rt.Now().Before(s.deadline) {
+		return newError(QueryCanceled, "canceling statement due to statement timeout")
+	}
+	return nil
+}
+
+// earliest returns how long from now until the earliest of the given
+// times that is set (non-zero).
+func earliest(now time.Time, times ...time.Time) time.Duration {
+	var first time.Time
+	for _, t := range times {
+		if !t.IsZero() && (first.IsZero() || t.Before(first)) {
+			first = t
+		}
+	}
+	return first.Sub(now)
 }
 
 // matches evaluates the plan's WHERE on row.
@@ -421,9 +455,10 @@ func (s *Session) insertRow(p *Plan, en *env, t *Table, row []Value, touched map
 	key := keyText(t.Columns[0].Type, row[0])
 	slot := t.slot(key, true)
 	for {
-		if h := slot.holder; h != nil && h != s.tx {
-			// another transaction is inserting or deleting this key: wait
-			// for it, then look again
+		if h := slot.holder; h != nil && h != s.tx && (slot.pending != nil || slot.deleting || slot.committed == nil) {
+			// another transaction is inserting, updating or deleting this
+			// key (not just holding it FOR UPDATE): wait for it, then look
+			// again
 			ctx := fmt.Sprintf("while inserting index tuple (0,%d) in relation \"%s\"", t.items+1, t.PKeyName)
 			if err := s.db.waitFor(s.tx, h, ctx); err != nil {
 				return 0, err
@@ -521,8 +556,9 @@ func (s *Session) execTransaction(st *sqlparse.TransactionStmt, res *Result) {
 func (s *Session) execSet(st *sqlparse.SetStmt, res *Result) error {
 	res.Tag = "SET"
 	if st.Local && s.block == blockStarted {
+		// PostgreSQL warns, and the value still lasts to the end of the
+		// (single-statement or extended-protocol) transaction
 		res.Notices = append(res.Notices, warning(NoActiveTransaction, "SET LOCAL can only be used in transaction blocks"))
-		return nil
 	}
 	if st.Default {
 		if e := s.gucs.reset(st.Name); e != nil {

@@ -82,7 +82,7 @@ func newParamTypes(oids []uint32) *paramTypes {
 	p := &paramTypes{}
 	for i, oid := range oids {
 		p.grow(i + 1)
-		if t, ok := typeByOID(oid); ok && oid != 0 {
+		if t, ok := typeByOID(oid); ok && t != Unknown {
 			p.types[i], p.fixed[i] = t, true
 		}
 	}
@@ -305,9 +305,9 @@ func (sc *scope) compileUnary(x *sqlparse.UnaryExpr) (*cexpr, *Error) {
 			return c, nil
 		}
 		if in.typ == Unknown {
-			if in, err = sc.coerce(in, Int4, castImplicit); err != nil {
-				return nil, err
-			}
+			e := errorf("42725", "operator is not unique: %s unknown", x.Op).at(x.P)
+			e.Hint = "Could not choose a best candidate operator. You might need to add explicit type casts."
+			return nil, e
 		}
 		switch in.typ {
 		case Int4, Int8, Float8:

@@ -14,6 +14,7 @@ type gucDef struct {
 	report   bool   // GUC_REPORT: sent in ParameterStatus at startup and on change
 	readOnly bool   // cannot be changed with SET
 	unit     string // "ms" for time parameters normalised like PostgreSQL
+	boolean  bool   // a boolean parameter, shown as on or off
 }
 
 // gucDefs are the parameters the engine knows, sorted by name ignoring
@@ -24,7 +25,7 @@ var gucDefs = []gucDef{
 	{name: "DateStyle", def: "ISO, MDY", report: true},
 	{name: "deadlock_timeout", def: "1s", unit: "ms"},
 	{name: "default_transaction_isolation", def: "read committed"},
-	{name: "default_transaction_read_only", def: "off", report: true},
+	{name: "default_transaction_read_only", def: "off", report: true, boolean: true},
 	{name: "extra_float_digits", def: "1"},
 	{name: "idle_in_transaction_session_timeout", def: "0", unit: "ms"},
 	{name: "in_hot_standby", def: "off", report: true, readOnly: true},
@@ -38,7 +39,7 @@ var gucDefs = []gucDef{
 	{name: "server_version", def: ServerVersion, report: true, readOnly: true},
 	{name: "server_version_num", def: ServerVersionNum, readOnly: true},
 	{name: "session_authorization", report: true},
-	{name: "standard_conforming_strings", def: "on", report: true},
+	{name: "standard_conforming_strings", def: "on", report: true, boolean: true},
 	{name: "statement_timeout", def: "0", unit: "ms"},
 	{name: "TimeZone", def: "UTC", report: true},
 	{name: "transaction_isolation", def: "read committed"},
@@ -65,6 +66,7 @@ func findGUC(name string) *gucDef {
 // values revert when it ends.
 type gucState struct {
 	vals     map[string]string // by canonical name; lookup only
+	resets   map[string]string // what RESET restores: defaults, or the startup packet's values
 	inTxn    bool
 	saved    map[string]string // values at transaction start of those changed in it
 	local    map[string]string // values before the first SET LOCAL
@@ -81,7 +83,16 @@ func newGUCState(user, appName string, superuser bool) *gucState {
 	if superuser {
 		g.vals["is_superuser"] = "on"
 	}
+	g.resets = map[string]string{"application_name": appName}
 	return g
+}
+
+// resetValue returns what RESET restores for d.
+func (g *gucState) resetValue(d *gucDef) string {
+	if v, ok := g.resets[d.name]; ok {
+		return v
+	}
+	return d.def
 }
 
 func (g *gucState) begin() {
@@ -139,6 +150,8 @@ func (g *gucState) set(name string, value string, local bool) *Error {
 		if _, ok := g.local[d.name]; !ok {
 			g.local[d.name] = g.vals[d.name]
 		}
+	} else {
+		delete(g.local, d.name) // a later plain SET outlives the transaction
 	}
 	g.assign(d.name, v)
 	return nil
@@ -147,6 +160,17 @@ func (g *gucState) set(name string, value string, local bool) *Error {
 // normalizeGUC validates value for d and renders it as SHOW would.
 func normalizeGUC(d *gucDef, value string) (string, *Error) {
 	switch {
+	case d.boolean:
+		switch strings.ToLower(value) {
+		case "on", "true", "yes", "1", "t", "y":
+			return "on", nil
+		case "off", "false", "no", "0", "f", "n":
+			return "off", nil
+		}
+		e := errorf(InvalidParameterValue, "parameter \"%s\" requires a Boolean value", d.name)
+		return "", e
+	case d.name == "DateStyle":
+		return normalizeDateStyle(value)
 	case d.name == "client_encoding":
 		switch strings.ToUpper(strings.ReplaceAll(value, "-", "")) {
 		case "UTF8", "UNICODE":
@@ -173,6 +197,35 @@ func normalizeGUC(d *gucDef, value string) (string, *Error) {
 		return formatMillis(ms), nil
 	}
 	return value, nil
+}
+
+// normalizeDateStyle renders a DateStyle as "<output style>, <field
+// order>", filling what the value leaves out from the default ISO, MDY.
+func normalizeDateStyle(value string) (string, *Error) {
+	style, order := "ISO", "MDY"
+	for _, f := range strings.FieldsFunc(value, func(r rune) bool { return r == ',' || r == ' ' }) {
+		switch strings.ToUpper(f) {
+		case "ISO":
+			style = "ISO"
+		case "SQL":
+			style = "SQL"
+		case "POSTGRES":
+			style = "Postgres"
+		case "GERMAN":
+			style = "German"
+		case "DMY", "EURO", "EUROPEAN":
+			order = "DMY"
+		case "MDY", "US", "NONEURO", "NONEUROPEAN":
+			order = "MDY"
+		case "YMD":
+			order = "YMD"
+		default:
+			e := errorf(InvalidParameterValue, "invalid value for parameter \"DateStyle\": \"%s\"", value)
+			e.Detail = `Unrecognized key word: "` + f + `".`
+			return "", e
+		}
+	}
+	return style + ", " + order, nil
 }
 
 // parseMillis parses a time parameter: a number of milliseconds, or a
@@ -214,7 +267,7 @@ func (g *gucState) reset(name string) *Error {
 	if name == "all" {
 		for _, d := range gucDefs {
 			if !d.readOnly && d.name != "session_authorization" {
-				g.assign(d.name, d.def)
+				g.assign(d.name, g.resetValue(&d))
 			}
 		}
 		return nil
@@ -226,7 +279,7 @@ func (g *gucState) reset(name string) *Error {
 	if d.readOnly {
 		return errorf(CantChangeRuntimeParam, "parameter \"%s\" cannot be changed", d.name)
 	}
-	g.assign(d.name, d.def)
+	g.assign(d.name, g.resetValue(d))
 	return nil
 }
 

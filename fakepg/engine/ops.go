@@ -237,12 +237,18 @@ func (sc *scope) compileBinary(x *sqlparse.BinaryExpr) (*cexpr, *Error) {
 		c.eval = logical(x.Op == "AND", l, r)
 		return c, nil
 	case "||":
-		if l, err = sc.textOperand(l); err == nil {
-			r, err = sc.textOperand(r)
+		lt, err := sc.textOperand(l)
+		if err != nil {
+			return nil, err
 		}
-		if err != nil || l == nil || r == nil {
+		rt, err := sc.textOperand(r)
+		if err != nil {
+			return nil, err
+		}
+		if lt == nil || rt == nil {
 			return nil, operatorError(x.Op, l, r, x.P)
 		}
+		l, r = lt, rt
 		c.typ = Text
 		c.eval = binaryEval(l, r, func(a, b Value) (Value, error) { return a.(string) + b.(string), nil })
 		return c, nil
@@ -250,6 +256,9 @@ func (sc *scope) compileBinary(x *sqlparse.BinaryExpr) (*cexpr, *Error) {
 	lu, ru, err := sc.unify(l, r)
 	if err != nil {
 		return nil, err
+	}
+	if lu == nil || ru == nil {
+		return nil, operatorError(x.Op, l, r, x.P)
 	}
 	if lu == nil || ru == nil || lu.typ != ru.typ {
 		return nil, operatorError(x.Op, l, r, x.P)

@@ -29,6 +29,7 @@ type Plan struct {
 	TransactionControl bool
 
 	sc        *scope
+	deferred  *Error // an error constant folding raised; see PlanError
 	targets   []*cexpr
 	where     *cexpr
 	order     []orderKey
@@ -56,6 +57,25 @@ type conflictPlan struct {
 	doNothing bool
 	sets      []setPlan
 	where     *cexpr
+}
+
+// PlanError returns the error PostgreSQL raises when it plans the
+// statement: constant folding of an expression that fails, like 1/0. The
+// simple protocol plans right after analysis, so the error comes before
+// any row description; the extended protocol plans at Bind.
+func (p *Plan) PlanError() *Error { return p.deferred }
+
+// foldInto folds c, recording a folding error as the plan's deferred
+// error and keeping c unfolded.
+func (p *Plan) foldInto(c *cexpr) *cexpr {
+	out, err := fold(c)
+	if err != nil {
+		if p.deferred == nil {
+			p.deferred = err
+		}
+		return c
+	}
+	return out
 }
 
 // Exit reports whether the statement may run in a failed transaction
@@ -154,9 +174,7 @@ func (p *Plan) planTargets(targets []sqlparse.Target) *Error {
 				return err
 			}
 		}
-		if c, err = fold(c); err != nil {
-			return err
-		}
+		c = p.foldInto(c)
 		name := c.name
 		if t.Alias != nil {
 			name = t.Alias.Name
@@ -187,8 +205,8 @@ func (p *Plan) planWhere(e sqlparse.Expr) *Error {
 	if c, err = p.sc.boolean(c, "WHERE"); err != nil {
 		return err
 	}
-	p.where, err = fold(c)
-	return err
+	p.where = p.foldInto(c)
+	return nil
 }
 
 func (s *Session) planSelect(p *Plan, st *sqlparse.SelectStmt) *Error {

@@ -1,5 +1,7 @@
 package engine
 
+import "time"
+
 // Session is one connection's state in the engine: its transaction block,
 // its transaction and its configuration parameters.
 type Session struct {
@@ -14,6 +16,12 @@ type Session struct {
 	tx       *Txn
 	gucs     *gucState
 	canceled bool // a CancelRequest arrived; guarded by db.mu
+	// deadline is when the running statement times out
+	// (statement_timeout); zero when it does not.
+	deadline time.Time
+	// OnTransactionEnd, if set, is called whenever the session's
+	// transaction ends (commit or rollback): portals die with it.
+	OnTransactionEnd func()
 }
 
 // NewSession starts a session for user. The user "postgres" is a
@@ -37,11 +45,18 @@ func (s *Session) Setting(name string) string {
 	return v
 }
 
-// SetStartupParameter applies a parameter from the startup packet.
+// SetStartupParameter applies a parameter from the startup packet; RESET
+// restores it afterwards.
 func (s *Session) SetStartupParameter(name, value string) *Error {
 	s.db.mu.Lock()
 	defer s.db.mu.Unlock()
-	return s.gucs.set(name, value, false)
+	if e := s.gucs.set(name, value, false); e != nil {
+		return e
+	}
+	if d := findGUC(name); d != nil {
+		s.gucs.resets[d.name] = s.gucs.vals[d.name]
+	}
+	return nil
 }
 
 // Cancel asks the session's running statement, if it waits on a lock or

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Txn is one transaction: the rows it locked and wrote, and the
@@ -71,23 +72,35 @@ func (db *DB) lockRow(tx *Txn, s *rowSlot, verb string) error {
 func (db *DB) waitFor(tx, holder *Txn, context string) error {
 	tx.waitingFor = holder
 	defer func() { tx.waitingFor = nil }()
-	deadline := db.rt.Now().Add(db.DeadlockTimeout)
-	checked := false
+	s := tx.sess
+	start := db.rt.Now()
+	check := start.Add(db.DeadlockTimeout) // zero once checked
+	var lockDeadline time.Time
+	if d := s.timeout("lock_timeout"); d > 0 {
+		lockDeadline = start.Add(d)
+	}
 	for !holder.done {
-		if err := tx.sess.checkCancel(); err != nil {
+		if err := s.interrupted(); err != nil {
+			err.Where = context
 			return err
 		}
-		if checked {
+		now := db.rt.Now()
+		if !lockDeadline.IsZero() && !now.Before(lockDeadline) {
+			e := newError("55P03", "canceling statement due to lock timeout")
+			e.Where = context
+			return e
+		}
+		if !check.IsZero() && !now.Before(check) {
+			check = time.Time{}
+			if cycle := waitCycle(tx); cycle != nil {
+				return deadlockError(cycle, context)
+			}
+			continue
+		}
+		if wait := earliest(now, check, lockDeadline, s.deadline); wait > 0 {
+			db.cond.WaitTimeout(wait)
+		} else {
 			db.cond.Wait()
-			continue
-		}
-		if left := deadline.Sub(db.rt.Now()); left > 0 {
-			db.cond.WaitTimeout(left)
-			continue
-		}
-		checked = true
-		if cycle := waitCycle(tx); cycle != nil {
-			return deadlockError(cycle, context)
 		}
 	}
 	return nil

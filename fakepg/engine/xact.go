@@ -120,6 +120,9 @@ func (s *Session) endTxn(commit bool) {
 	}
 	s.tx = nil
 	s.block = blockDefault
+	if s.OnTransactionEnd != nil {
+		s.OnTransactionEnd()
+	}
 }
 
 // beginBlock runs BEGIN (BeginTransactionBlock).

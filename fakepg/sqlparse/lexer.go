@@ -25,7 +25,7 @@ type lexer struct {
 // if the scanner would fail there; nothing after an error is scanned.
 func tokenize(src string) []token {
 	lx := &lexer{src: src, posChar: 1}
-	var toks []token
+	toks := make([]token, 0, len(src)/4+4)
 	for {
 		t := lx.next()
 		toks = append(toks, t)
