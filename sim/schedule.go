@@ -24,8 +24,9 @@ type Choice struct {
 // than 256 options is three bytes: kind, options, choice. A larger one is
 // the kind with its high bit set, then options and choice as uvarints.
 type choiceLog struct {
-	chunks [][]byte
-	n      int // decisions recorded
+	full [][]byte // filled chunks
+	cur  []byte   // the chunk being filled
+	n    int      // decisions recorded
 }
 
 const (
@@ -34,8 +35,8 @@ const (
 )
 
 func (l *choiceLog) add(kind Kind, choice, n int) {
-	if k := len(l.chunks) - 1; k >= 0 && n < 256 && len(l.chunks[k]) < cap(l.chunks[k])-2 {
-		l.chunks[k] = append(l.chunks[k], byte(kind), byte(n), byte(choice)) // the common case, inlined
+	if n < 256 && len(l.cur)+3 <= cap(l.cur) {
+		l.cur = append(l.cur, byte(kind), byte(n), byte(choice)) // the common case
 		l.n++
 		return
 	}
@@ -43,26 +44,25 @@ func (l *choiceLog) add(kind Kind, choice, n int) {
 }
 
 func (l *choiceLog) addSlow(kind Kind, choice, n int) {
-	k := len(l.chunks) - 1
-	if k < 0 || len(l.chunks[k])+1+2*binary.MaxVarintLen64 > cap(l.chunks[k]) {
-		l.chunks = append(l.chunks, make([]byte, 0, choiceChunk))
-		k++
+	if len(l.cur)+1+2*binary.MaxVarintLen64 > cap(l.cur) {
+		if l.cur != nil {
+			l.full = append(l.full, l.cur)
+		}
+		l.cur = make([]byte, 0, choiceChunk)
 	}
-	c := l.chunks[k]
 	if n < 256 {
-		c = append(c, byte(kind), byte(n), byte(choice))
+		l.cur = append(l.cur, byte(kind), byte(n), byte(choice))
 	} else {
-		c = append(c, byte(kind)|wideChoice)
-		c = binary.AppendUvarint(c, uint64(n))
-		c = binary.AppendUvarint(c, uint64(choice))
+		l.cur = append(l.cur, byte(kind)|wideChoice)
+		l.cur = binary.AppendUvarint(l.cur, uint64(n))
+		l.cur = binary.AppendUvarint(l.cur, uint64(choice))
 	}
-	l.chunks[k] = c
 	l.n++
 }
 
 func (l *choiceLog) all() []Choice {
 	out := make([]Choice, 0, l.n)
-	for _, c := range l.chunks {
+	for _, c := range append(l.full[:len(l.full):len(l.full)], l.cur) {
 		for len(c) > 0 {
 			if c[0]&wideChoice == 0 {
 				out = append(out, Choice{Kind: Kind(c[0]), N: int(c[1]), Choice: int(c[2])})
