@@ -133,22 +133,33 @@ func (c *Conn) emitHostIdentity(params map[string]string) {
 // StartupMessage.Encode ranges over its parameter map, so its order is
 // random; the packet is built here in sorted key order instead.
 func buildStartupPacket(params map[string]string) []byte {
+	// Visit the parameters in sorted order so that nothing depends on map
+	// iteration order (dbname, sorting after database, wins over it).
+	names := make([]string, 0, len(params))
+	for k := range params {
+		names = append(names, k)
+	}
+	sort.Strings(names)
 	send := map[string]string{}
-	for k, v := range params {
+	var keys []string
+	for _, k := range names {
 		if connectionOnlyParams[k] {
 			continue
 		}
+		v := params[k]
 		if k == "dbname" {
 			k = "database"
+		}
+		if _, dup := send[k]; !dup {
+			keys = append(keys, k)
 		}
 		send[k] = v
 	}
 	if send["application_name"] == "" && params["fallback_application_name"] != "" {
+		if _, dup := send["application_name"]; !dup {
+			keys = append(keys, "application_name")
+		}
 		send["application_name"] = params["fallback_application_name"]
-	}
-	keys := make([]string, 0, len(send))
-	for k := range send {
-		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 

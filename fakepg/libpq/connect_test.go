@@ -128,3 +128,14 @@ func TestConnectNotice(t *testing.T) {
 		t.Errorf("notices = %q", n)
 	}
 }
+
+func TestStartupPacketParameters(t *testing.T) {
+	got := string(buildStartupPacket(map[string]string{
+		"dbname": "a", "database": "b", "fallback_application_name": "fb", "user": "u",
+		"options": "-c x=1", "password": "p", "sslmode": "disable", "host": "/tmp", "client_encoding": "",
+	}))
+	want := "application_name\x00fb\x00database\x00a\x00options\x00-c x=1\x00user\x00u\x00\x00"
+	if got[8:] != want || int(got[3]) != len(got) || got[4:8] != "\x00\x03\x00\x00" {
+		t.Errorf("startup packet = %q, want header + %q", got, want)
+	}
+}

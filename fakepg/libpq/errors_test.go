@@ -37,7 +37,7 @@ func TestErrorMessageFormat(t *testing.T) {
 	}{
 		{"multi-line with tab", qMulti, []string{"M", `relation "nosuch" does not exist`, "P", pos(qMulti, "nosuch")}, PQERRORS_DEFAULT,
 			"ERROR:  relation \"nosuch\" does not exist\nLINE 3:  nosuch where a = 1\n         ^\n"},
-		{"UTF-8 wide characters, cut right", qUTF8, []string{"M", `column "zz" does not exist`, "P", "18"}, PQERRORS_DEFAULT,
+		{"UTF-8 wide characters, cut right", qUTF8, []string{"M", `column "zz" does not exist`, "P", "22"}, PQERRORS_DEFAULT,
 			"ERROR:  column \"zz\" does not exist\nLINE 1: select 'é日本語テキスト' || zz from pg_class where relname =...\n" +
 				strings.Repeat(" ", 36) + "^\n"},
 		{"long line cut both sides", qLong, []string{"M", `column "nosuchcolumn" does not exist`, "P", pos(qLong, "nosuchcolumn")}, PQERRORS_DEFAULT,

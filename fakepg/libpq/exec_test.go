@@ -199,8 +199,20 @@ func TestCopyStates(t *testing.T) {
 		if r.NFields() != 1 || c.TransactionStatus() != PQTRANS_ACTIVE {
 			t.Errorf("NFields %d, transaction status %s", r.NFields(), c.TransactionStatus())
 		}
+		if r.BinaryTuples() != 0 {
+			t.Errorf("BinaryTuples = %d, want 0", r.BinaryTuples())
+		}
 		// The next Exec drops the COPY data and swallows the completion.
 		wantResult(t, c.Exec("select 2"), PGRES_FATAL_ERROR, closedText)
+	})
+	// libpq's PQbinaryTuples is the raw format byte of a COPY response.
+	t.Run("COPY OUT with format byte '0'", func(t *testing.T) {
+		c := NewConn(newServer(msg('H', []byte{'0'}, i16(1), i16(0))))
+		r := c.Exec("copy t to stdout")
+		wantResult(t, r, PGRES_COPY_OUT, "")
+		if r.BinaryTuples() != 48 {
+			t.Errorf("BinaryTuples = %d, want 48", r.BinaryTuples())
+		}
 	})
 	t.Run("COPY IN", func(t *testing.T) {
 		srv := newServer(msg('G', []byte{0}, i16(1), i16(0)),

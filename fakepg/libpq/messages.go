@@ -87,7 +87,10 @@ func (c *Conn) getRowDescriptions(msgLength int) {
 		rd.Fields = append(rd.Fields, fd)
 	}
 	result.fields = rd.Fields
-	result.binary = binary
+	result.binary = 0
+	if binary {
+		result.binary = 1
+	}
 	c.result = result
 	if describe {
 		c.asyncStatus = asyncReady
@@ -174,7 +177,7 @@ func (c *Conn) getCopyStart(copytype ExecStatus) bool {
 		}
 		msg.ColumnFormatCodes = append(msg.ColumnFormatCodes, uint16(format))
 	}
-	result.binary = msg.OverallFormat != 0
+	result.binary = int(int8(msg.OverallFormat)) // copy_is_binary is a C char
 	result.fields = make([]pgproto3.FieldDescription, len(msg.ColumnFormatCodes))
 	for i, f := range msg.ColumnFormatCodes {
 		result.fields[i].Format = int16(f)

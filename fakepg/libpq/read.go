@@ -60,7 +60,8 @@ func (c *Conn) readData() int {
 		err, c.pendingReadErr = c.pendingReadErr, nil
 	} else {
 		if cap(c.inBuf) < c.inEnd+want {
-			nb := make([]byte, c.inEnd, c.inEnd+want)
+			// Grow geometrically: reads may be much shorter than want.
+			nb := make([]byte, c.inEnd, max(c.inEnd+want, 2*cap(c.inBuf)))
 			copy(nb, c.inBuf[:c.inEnd])
 			c.inBuf = nb
 		}

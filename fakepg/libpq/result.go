@@ -23,7 +23,7 @@ type Result struct {
 	status     ExecStatus
 	fields     []pgproto3.FieldDescription
 	rows       [][][]byte // nil value = SQL NULL
-	binary     bool
+	binary     int        // res->binary: 0/1, or the raw COPY format byte
 	paramTypes []uint32
 	cmdStatus  string
 
@@ -156,10 +156,15 @@ func (r *Result) NFields() int {
 	return len(r.fields)
 }
 
-// BinaryTuples reports whether every column is in binary format and there
-// is at least one (PQbinaryTuples).
-func (r *Result) BinaryTuples() bool {
-	return r != nil && r.binary
+// BinaryTuples returns PQbinaryTuples: 1 if there is at least one column
+// and every column is in binary format, else 0. For a COPY result it is the
+// overall format byte of the CopyInResponse/CopyOutResponse as a C char,
+// which a well-behaved server sends as 0 or 1.
+func (r *Result) BinaryTuples() int {
+	if r == nil {
+		return 0
+	}
+	return r.binary
 }
 
 // Fields returns the column descriptions, as received in RowDescription.
