@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
 	"syscall"
 )
 
@@ -104,7 +105,7 @@ func (c *Conn) Read(p []byte) (int, error) {
 			w.emit(EvEOF, s.name)
 			return 0, io.EOF
 		}
-		w.block(&s.readers, fmt.Sprintf("read %s fd %d", s.name, c.fd))
+		w.block(&s.readers, "read "+s.name+" fd "+strconv.Itoa(c.fd))
 	}
 	if !c.valid() {
 		return 0, c.opError("read", net.ErrClosed)
@@ -114,7 +115,7 @@ func (c *Conn) Read(p []byte) (int, error) {
 	if n < 0 {
 		w.current.park()
 	}
-	w.emit(EvRead, fmt.Sprintf("%s [%d,%d) fd %d", s.name, off, off+int64(n), c.fd))
+	w.emit(EvRead, spanDetail(s.name, off, off+int64(n), c.fd))
 	return n, nil
 }
 
@@ -140,9 +141,23 @@ func (c *Conn) Write(p []byte) (int, error) {
 	}
 	off := s.written
 	s.write(p, w.Current())
-	w.emit(EvWrite, fmt.Sprintf("%s [%d,%d) fd %d", s.name, off, off+int64(len(p)), c.fd))
+	w.emit(EvWrite, spanDetail(s.name, off, off+int64(len(p)), c.fd))
 	s.readers.wakeAll(w)
 	return len(p), nil
+}
+
+// spanDetail renders a read or write event's detail, "c1.up [0,5) fd 3",
+// without fmt: it runs at every network operation.
+func spanDetail(stream string, from, to int64, fd int) string {
+	b := make([]byte, 0, len(stream)+32)
+	b = append(b, stream...)
+	b = append(b, " ["...)
+	b = strconv.AppendInt(b, from, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, to, 10)
+	b = append(b, ") fd "...)
+	b = strconv.AppendInt(b, int64(fd), 10)
+	return string(b)
 }
 
 // Close closes this process's descriptor. The peer sees EOF only when the

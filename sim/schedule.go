@@ -30,7 +30,7 @@ type choiceLog struct {
 }
 
 const (
-	choiceChunk = 64 << 10
+	choiceChunk = 64 << 10 // the largest chunk
 	wideChoice  = 0x80
 )
 
@@ -45,10 +45,12 @@ func (l *choiceLog) add(kind Kind, choice, n int) {
 
 func (l *choiceLog) addSlow(kind Kind, choice, n int) {
 	if len(l.cur)+1+2*binary.MaxVarintLen64 > cap(l.cur) {
+		size := 1 << 10 // short runs stay small; long ones reach 64 KB chunks
 		if l.cur != nil {
 			l.full = append(l.full, l.cur)
+			size = min(2*cap(l.cur), choiceChunk)
 		}
-		l.cur = make([]byte, 0, choiceChunk)
+		l.cur = make([]byte, 0, size)
 	}
 	if n < 256 {
 		l.cur = append(l.cur, byte(kind), byte(n), byte(choice))
