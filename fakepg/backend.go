@@ -24,6 +24,7 @@ type backend struct {
 
 	stmts          map[string]*prepared // lookup only
 	portals        map[string]*portal   // lookup only
+	queries        queryCache
 	ignoreTillSync bool
 
 	truth *truthRecorder // nil unless the stream is a simulated connection
@@ -32,7 +33,7 @@ type backend struct {
 func newBackend(s *Server, rw io.ReadWriter) *backend {
 	b := &backend{
 		srv: s, in: newFrontendReader(rw), out: newSendBuffer(rw),
-		stmts: map[string]*prepared{}, portals: map[string]*portal{},
+		stmts: map[string]*prepared{}, portals: map[string]*portal{}, queries: queryCache{},
 	}
 	b.truth = newTruthRecorder(s, rw)
 	return b

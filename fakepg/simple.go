@@ -19,11 +19,12 @@ func (b *backend) simpleQuery(body []byte) {
 		return
 	}
 	b.dropUnnamed()
-	stmts, err := sqlparse.Parse(q.String)
+	cq, err := b.cachedQuery(q.String)
 	if err != nil {
 		b.failSimple(parseError(err))
 		return
 	}
+	stmts := cq.stmts
 	if len(stmts) == 0 {
 		b.out.put(encode(nil, &pgproto3.EmptyQueryResponse{}))
 		b.sess.FinishCommand()
@@ -40,7 +41,12 @@ func (b *backend) simpleQuery(body []byte) {
 		if implicit {
 			b.sess.BeginImplicitBlock()
 		}
-		plan, perr := b.sess.Prepare(stmt, nil)
+		plan, perr := cq.plans[i], (*engine.Error)(nil)
+		if plan == nil {
+			if plan, perr = b.sess.Prepare(stmt, nil); perr == nil && cacheable(stmt) {
+				cq.plans[i] = plan
+			}
+		}
 		if perr == nil {
 			perr = plan.PlanError()
 		}
@@ -74,6 +80,49 @@ func (b *backend) simpleQuery(body []byte) {
 		}
 	}
 	b.readyForQuery()
+}
+
+// queryCache remembers the parse trees and plans of a session's simple
+// queries by query string. It changes no behaviour: parsing and the
+// planning of data statements depend only on the text and the (fixed)
+// catalog, and plans are read-only. It saves their cost when a workload
+// repeats its queries, as pools' workloads do.
+type queryCache map[string]*cachedQuery // lookup only
+
+// maxCachedQueries bounds a session's query cache; a full cache is
+// emptied.
+const maxCachedQueries = 256
+
+type cachedQuery struct {
+	stmts []sqlparse.Stmt
+	plans []*engine.Plan // nil until planned successfully
+}
+
+// cachedQuery returns the parsed (and possibly planned) query.
+func (b *backend) cachedQuery(text string) (*cachedQuery, error) {
+	if cq, ok := b.queries[text]; ok {
+		return cq, nil
+	}
+	stmts, err := sqlparse.Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	if len(b.queries) >= maxCachedQueries {
+		clear(b.queries)
+	}
+	cq := &cachedQuery{stmts: stmts, plans: make([]*engine.Plan, len(stmts))}
+	b.queries[text] = cq
+	return cq, nil
+}
+
+// cacheable reports whether a statement's plan may be reused: data
+// statements, whose analysis depends only on the catalog.
+func cacheable(stmt sqlparse.Stmt) bool {
+	switch stmt.(type) {
+	case *sqlparse.SelectStmt, *sqlparse.InsertStmt, *sqlparse.UpdateStmt, *sqlparse.DeleteStmt:
+		return true
+	}
+	return false
 }
 
 // failSimple reports an error in a simple query: ErrorResponse, abort,

@@ -71,6 +71,7 @@ type gucState struct {
 	saved    map[string]string // values at transaction start of those changed in it
 	local    map[string]string // values before the first SET LOCAL
 	reported map[string]string // the values last sent in ParameterStatus
+	dirty    bool              // a value may differ from the one reported
 }
 
 func newGUCState(user, appName string, superuser bool) *gucState {
@@ -84,6 +85,7 @@ func newGUCState(user, appName string, superuser bool) *gucState {
 		g.vals["is_superuser"] = "on"
 	}
 	g.resets = map[string]string{"application_name": appName}
+	g.dirty = true
 	return g
 }
 
@@ -102,6 +104,7 @@ func (g *gucState) begin() {
 func (g *gucState) commit() {
 	for name, v := range g.local {
 		g.vals[name] = v
+		g.dirty = true
 	}
 	g.inTxn, g.saved, g.local = false, nil, nil
 }
@@ -109,6 +112,7 @@ func (g *gucState) commit() {
 func (g *gucState) abort() {
 	for name, v := range g.saved {
 		g.vals[name] = v
+		g.dirty = true
 	}
 	g.inTxn, g.saved, g.local = false, nil, nil
 }
@@ -124,6 +128,7 @@ func (g *gucState) assign(name, v string) {
 		}
 	}
 	g.vals[name] = v
+	g.dirty = true
 }
 
 // set assigns a parameter; local makes it revert at transaction end.
@@ -303,6 +308,10 @@ type Report struct {
 // they were last reported, in PostgreSQL's order, and marks them reported.
 // At session start every reported parameter is returned.
 func (s *Session) Reports() []Report {
+	if !s.gucs.dirty {
+		return nil
+	}
+	s.gucs.dirty = false
 	var out []Report
 	for _, d := range gucDefs {
 		if !d.report {
