@@ -113,6 +113,7 @@ func TestDifferentialErrors(t *testing.T) {
 		pgtest.Query("s", "INSERT INTO kv (k, v) VALUES ('short')"),
 		pgtest.Query("s", "INSERT INTO kv VALUES ('a', 1) ON CONFLICT DO UPDATE SET v = 2"),
 		pgtest.Query("s", "SELECT $0"),
+		pgtest.Query("s", "SELECT v FROM kv WHERE k = $1"),
 		pgtest.Query("s", "SELECT 1; SELECT * FROM nope; SELECT 2"),
 		pgtest.Query("s", "INSERT INTO kv VALUES ('a', 1), ('b', 2), ('c', 3)"),
 		pgtest.Query("s", "SELECT k, 10 / (v - 2) FROM kv"),

@@ -6,7 +6,6 @@ import (
 
 	"github.com/jackc/pgproto3/v2"
 	"github.com/poolsim/poolsim/fakepg/engine"
-	"github.com/poolsim/poolsim/fakepg/sqlparse"
 )
 
 // prepared is a prepared statement; plan is nil for an empty query.
@@ -89,10 +88,11 @@ func (b *backend) parse(body []byte) *engine.Error {
 	if msg.Name == "" {
 		delete(b.stmts, "") // replaced even when the new one fails
 	}
-	stmts, err := sqlparse.Parse(msg.Query)
+	cq, err := b.cachedQuery(msg.Query)
 	if err != nil {
 		return parseError(err)
 	}
+	stmts := cq.stmts
 	if len(stmts) > 1 {
 		return &engine.Error{Severity: "ERROR", Code: engine.SyntaxError, Message: "cannot insert multiple commands into a prepared statement"}
 	}
@@ -102,9 +102,17 @@ func (b *backend) parse(body []byte) *engine.Error {
 			return engine.FailedBlockError()
 		}
 		b.sess.StartCommand()
-		plan, perr := b.sess.Prepare(stmts[0], msg.ParameterOIDs)
-		if perr != nil {
-			return perr
+		// plans for unspecified parameter types are shared with the simple
+		// protocol's cache; declared types make a plan of its own
+		plan := cq.plans[0]
+		if plan == nil || len(msg.ParameterOIDs) > 0 {
+			var perr *engine.Error
+			if plan, perr = b.sess.Prepare(stmts[0], msg.ParameterOIDs); perr != nil {
+				return perr
+			}
+			if len(msg.ParameterOIDs) == 0 && cacheable(stmts[0]) {
+				cq.plans[0] = plan
+			}
 		}
 		ps.plan = plan
 	}

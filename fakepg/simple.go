@@ -42,8 +42,8 @@ func (b *backend) simpleQuery(body []byte) {
 			b.sess.BeginImplicitBlock()
 		}
 		plan, perr := cq.plans[i], (*engine.Error)(nil)
-		if plan == nil {
-			if plan, perr = b.sess.Prepare(stmt, nil); perr == nil && cacheable(stmt) {
+		if plan == nil || len(plan.ParamTypes) > 0 {
+			if plan, perr = b.sess.PrepareSimple(stmt); perr == nil && cacheable(stmt) {
 				cq.plans[i] = plan
 			}
 		}

@@ -73,6 +73,7 @@ const maxParams = 65535
 
 // paramTypes collects the types of $n parameters as they are inferred.
 type paramTypes struct {
+	none  bool   // the simple protocol: no parameters exist
 	types []Type // OID 0: not yet known
 	fixed []bool // given by the client in Parse
 	used  []bool
@@ -120,7 +121,7 @@ func (sc *scope) compile(e sqlparse.Expr) (*cexpr, *Error) {
 	case *sqlparse.Const:
 		return compileConst(x)
 	case *sqlparse.Param:
-		if x.N < 1 || x.N > maxParams {
+		if x.N < 1 || x.N > maxParams || sc.params.none {
 			return nil, errorf("42P02", "there is no parameter $%d", x.N).at(x.P)
 		}
 		sc.params.grow(x.N)

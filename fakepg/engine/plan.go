@@ -100,7 +100,17 @@ func FailedBlockError() *Error {
 // unspecified) and computes the result columns. Errors are PostgreSQL's,
 // with positions.
 func (s *Session) Prepare(stmt sqlparse.Stmt, paramOIDs []uint32) (*Plan, *Error) {
-	p := &Plan{Stmt: stmt, sc: &scope{params: newParamTypes(paramOIDs)}}
+	return s.prepare(stmt, newParamTypes(paramOIDs))
+}
+
+// PrepareSimple analyses a statement of a simple Query, where no $n
+// parameter exists ("there is no parameter $1").
+func (s *Session) PrepareSimple(stmt sqlparse.Stmt) (*Plan, *Error) {
+	return s.prepare(stmt, &paramTypes{none: true})
+}
+
+func (s *Session) prepare(stmt sqlparse.Stmt, params *paramTypes) (*Plan, *Error) {
+	p := &Plan{Stmt: stmt, sc: &scope{params: params}}
 	var err *Error
 	switch st := stmt.(type) {
 	case *sqlparse.SelectStmt:
