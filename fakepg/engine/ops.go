@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"math"
 	"strconv"
 	"strings"
@@ -342,27 +343,13 @@ func logical(and bool, l, r *cexpr) func(*env) (Value, error) {
 func compare(a, b Value) int {
 	switch x := a.(type) {
 	case int64:
-		y := b.(int64)
-		switch {
-		case x < y:
-			return -1
-		case x > y:
-			return 1
-		}
-		return 0
+		return cmp.Compare(x, b.(int64))
 	case float64:
-		y := b.(float64)
-		switch {
-		case x < y:
-			return -1
-		case x > y:
-			return 1
-		}
-		return 0
+		return cmp.Compare(x, b.(float64))
 	case string:
 		if fx, err := strconv.ParseFloat(x, 64); err == nil {
 			if fy, err := strconv.ParseFloat(b.(string), 64); err == nil {
-				return compare(fx, fy) // numeric literals
+				return cmp.Compare(fx, fy) // numeric literals
 			}
 		}
 		return strings.Compare(x, b.(string))

@@ -33,19 +33,7 @@ func (c *Conn) readData() int {
 		return -1
 	}
 
-	// Left-justify any data in the buffer to make room.
-	if c.inStart < c.inEnd {
-		if c.inStart > 0 {
-			n := copy(c.inBuf, c.inBuf[c.inStart:c.inEnd])
-			c.inEnd -= c.inStart
-			c.inCursor -= c.inStart
-			c.inStart = 0
-			c.inBuf = c.inBuf[:n]
-		}
-	} else {
-		c.inStart, c.inCursor, c.inEnd = 0, 0, 0
-		c.inBuf = c.inBuf[:0]
-	}
+	c.leftJustify() // make room
 	if c.inBufSize-c.inEnd < 8192 {
 		c.checkInBufferSpace(int64(c.inEnd) + 8192)
 	}
@@ -175,18 +163,7 @@ func (c *Conn) checkInBufferSpace(bytesNeeded int64) bool {
 		return true
 	}
 	bytesNeeded -= int64(c.inStart)
-	if c.inStart < c.inEnd {
-		if c.inStart > 0 {
-			n := copy(c.inBuf, c.inBuf[c.inStart:c.inEnd])
-			c.inEnd -= c.inStart
-			c.inCursor -= c.inStart
-			c.inStart = 0
-			c.inBuf = c.inBuf[:n]
-		}
-	} else {
-		c.inStart, c.inCursor, c.inEnd = 0, 0, 0
-		c.inBuf = c.inBuf[:0]
-	}
+	c.leftJustify()
 	if bytesNeeded <= int64(c.inBufSize) {
 		return true
 	}
@@ -214,4 +191,21 @@ func (c *Conn) checkInBufferSpace(bytesNeeded int64) bool {
 	}
 	c.appendError("cannot allocate memory for input buffer\n")
 	return false
+}
+
+// leftJustify moves the unparsed data to the start of the input buffer, as
+// libpq does before reading more (pqReadData, pqCheckInBufferSpace).
+func (c *Conn) leftJustify() {
+	if c.inStart < c.inEnd {
+		if c.inStart > 0 {
+			n := copy(c.inBuf, c.inBuf[c.inStart:c.inEnd])
+			c.inEnd -= c.inStart
+			c.inCursor -= c.inStart
+			c.inStart = 0
+			c.inBuf = c.inBuf[:n]
+		}
+	} else {
+		c.inStart, c.inCursor, c.inEnd = 0, 0, 0
+		c.inBuf = c.inBuf[:0]
+	}
 }
