@@ -11,8 +11,7 @@ import (
 type taskState uint8
 
 const (
-	runnable taskState = iota // waiting for the scheduler to pick it
-	running                   // executing now
+	runnable taskState = iota // can run: waiting to be picked, or running (World.running)
 	blocked                   // parked on a wait queue or a timer
 	done                      // returned, panicked or unwound
 )

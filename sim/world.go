@@ -27,6 +27,7 @@ type World struct {
 	tasks    []*Task // every task, indexed by ID-1
 	runnable []*Task // runnable tasks sorted by ID
 	current  *Task   // the task running, or the one that ran last
+	running  *Task   // the task executing now; nil in the scheduler
 	handoff  *Task   // chosen successor of a preempted task
 	live     int     // tasks not yet done that are not daemons
 	doomed   []*Task // tasks of killed processes, to unwind
@@ -84,10 +85,7 @@ func (w *World) Step() int { return w.step }
 
 // Current returns the task that is running, or nil outside tasks.
 func (w *World) Current() *Task {
-	if w.current == nil || w.current.state != running {
-		return nil
-	}
-	return w.current
+	return w.running
 }
 
 // Go starts a task running fn in the current task's process, or in the
@@ -139,25 +137,23 @@ func (w *World) Run() Outcome {
 // resume switches to t until it parks or returns.
 func (w *World) resume(t *Task) {
 	w.current = t
-	t.state = running
+	w.running = t
 	if t.next == nil {
 		t.start()
 	}
 	t.next()
-	if t.state == running {
-		t.state = runnable
-	}
+	w.running = nil
 }
 
 // point is the decision point at the start of every sim operation: it
 // counts a step, enforces the budget and lets the strategy switch tasks.
 // Outside a task it does nothing.
 func (w *World) point() {
-	t := w.current
-	if t == nil || t.state != running {
+	t := w.running
+	if t == nil {
 		return
 	}
-	if w.ended || t.killed {
+	if t.killed {
 		panic(errUnwind)
 	}
 	w.step++
@@ -265,19 +261,16 @@ func (w *World) unwind(t *Task) {
 	}
 	prev := w.current
 	w.current = t
-	t.state = running
+	w.running = t
 	t.stop()
+	w.running = nil
 	w.current = prev
 }
 
 // emit records an event attributed to the current task, or to the
 // scheduler outside tasks.
 func (w *World) emit(kind EventKind, detail string) {
-	if t := w.current; t != nil && t.state == running {
-		w.emitFor(t, kind, detail)
-	} else {
-		w.emitFor(nil, kind, detail)
-	}
+	w.emitFor(w.running, kind, detail)
 }
 
 func (w *World) emitFor(t *Task, kind EventKind, detail string) {
