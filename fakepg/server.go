@@ -26,7 +26,8 @@ type Config struct {
 
 // Server is a fake PostgreSQL server: one database and its sessions.
 //
-// Invariant: mu guards active, nextPID, truth and backends.
+// Invariant: mu guards active, nextPID and backends; truth is written only
+// under the simulator, one task at a time.
 type Server struct {
 	cfg Config
 	rt  engine.Runtime
@@ -88,11 +89,4 @@ func (s *Server) release() {
 	s.mu.Lock()
 	s.active--
 	s.mu.Unlock()
-}
-
-// Active returns the number of sessions past startup.
-func (s *Server) Active() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.active
 }

@@ -2,6 +2,7 @@ package fakepg
 
 import (
 	"io"
+	"slices"
 
 	"github.com/poolsim/poolsim/sim"
 )
@@ -39,35 +40,28 @@ type MessageTruth struct {
 // order of first appearance. More than one means the request was built
 // from several writers' bytes.
 func (r *Request) Senders() []*sim.Task {
-	var out []*sim.Task
+	var spans []sim.Span
 	for _, m := range r.Messages {
-		for _, sp := range m.Writers {
-			seen := false
-			for _, t := range out {
-				seen = seen || t == sp.Task
-			}
-			if !seen {
-				out = append(out, sp.Task)
-			}
-		}
+		spans = append(spans, m.Writers...)
 	}
-	return out
+	return distinctTasks(spans)
 }
 
 // Readers returns the distinct tasks that read the reply's bytes, in order
 // of first appearance: more than one, or one other than the sender, means
 // the reply went (partly) to someone who did not ask.
 func (r *Request) Readers() []*sim.Task {
-	var out []*sim.Task
 	if r.Outbound == nil || r.ReplyEnd <= r.ReplyOff {
 		return nil
 	}
-	for _, sp := range r.Outbound.ReadersOf(r.ReplyOff, int(r.ReplyEnd-r.ReplyOff)) {
-		seen := false
-		for _, t := range out {
-			seen = seen || t == sp.Task
-		}
-		if !seen {
+	return distinctTasks(r.Outbound.ReadersOf(r.ReplyOff, int(r.ReplyEnd-r.ReplyOff)))
+}
+
+// distinctTasks returns the spans' tasks without repeats, in order.
+func distinctTasks(spans []sim.Span) []*sim.Task {
+	var out []*sim.Task
+	for _, sp := range spans {
+		if !slices.Contains(out, sp.Task) {
 			out = append(out, sp.Task)
 		}
 	}
@@ -106,9 +100,10 @@ func (tr *truthRecorder) message(b *backend, m frontendMessage) {
 	}
 	if tr.cur == nil {
 		tr.cur = &Request{PID: b.pid, Inbound: tr.in, Outbound: tr.out, ReplyOff: b.out.offset()}
-		tr.srv.mu.Lock()
+		// no lock: truth is recorded only inside a simulated world, where
+		// one task runs at a time, and taking the server's (simulated)
+		// mutex would add scheduling points PostgreSQL does not have
 		tr.srv.truth.Requests = append(tr.srv.truth.Requests, tr.cur)
-		tr.srv.mu.Unlock()
 	}
 	n := 5 + len(m.body)
 	tr.cur.Messages = append(tr.cur.Messages, MessageTruth{Type: m.typ, Off: m.off, Len: n, Writers: tr.in.WritersOf(m.off, n)})

@@ -89,7 +89,7 @@ func (c *Conn) opError(op string, err error) error {
 func (c *Conn) Read(p []byte) (int, error) {
 	w := c.proc.w
 	w.point()
-	c.proc.checkCaller("conn " + c.e.String())
+	c.proc.checkCaller("conn", c.e)
 	s := c.e.in
 	if len(p) == 0 {
 		if !c.valid() {
@@ -126,7 +126,7 @@ func (c *Conn) Read(p []byte) (int, error) {
 func (c *Conn) Write(p []byte) (int, error) {
 	w := c.proc.w
 	w.point()
-	c.proc.checkCaller("conn " + c.e.String())
+	c.proc.checkCaller("conn", c.e)
 	s := c.e.out
 	switch {
 	case !c.valid():
@@ -166,7 +166,7 @@ func spanDetail(stream string, from, to int64, fd int) string {
 func (c *Conn) Close() error {
 	w := c.proc.w
 	w.point()
-	c.proc.checkCaller("conn " + c.e.String())
+	c.proc.checkCaller("conn", c.e)
 	if !c.valid() {
 		return c.opError("close", net.ErrClosed)
 	}
@@ -180,7 +180,7 @@ func (c *Conn) Close() error {
 func (c *Conn) CloseWrite() error {
 	w := c.proc.w
 	w.point()
-	c.proc.checkCaller("conn " + c.e.String())
+	c.proc.checkCaller("conn", c.e)
 	if !c.valid() {
 		return c.opError("shutdown", net.ErrClosed)
 	}

@@ -71,7 +71,7 @@ func (w *World) Listen(addr string) (*Listener, error) { return w.callerProcess(
 func (p *Process) Listen(addr string) (*Listener, error) {
 	w := p.w
 	w.point()
-	p.checkCaller("listen")
+	p.checkCaller("listen", nil)
 	if _, used := w.net.listeners[addr]; used {
 		return nil, opError("listen", addr, syscall.EADDRINUSE)
 	}
@@ -108,7 +108,7 @@ func (ln *Listener) valid() bool {
 func (ln *Listener) Accept() (*Conn, error) {
 	w := ln.proc.w
 	w.point()
-	ln.proc.checkCaller("listener")
+	ln.proc.checkCaller("listener", nil)
 	for {
 		if !ln.valid() || ln.l.closed {
 			return nil, opError("accept", ln.l.addr, net.ErrClosed)
@@ -133,7 +133,7 @@ func (ln *Listener) Accept() (*Conn, error) {
 func (ln *Listener) Close() error {
 	w := ln.proc.w
 	w.point()
-	ln.proc.checkCaller("listener")
+	ln.proc.checkCaller("listener", nil)
 	if !ln.valid() {
 		return opError("close", ln.l.addr, net.ErrClosed)
 	}
@@ -153,7 +153,7 @@ func (w *World) Dial(addr string) (*Conn, error) { return w.callerProcess().Dial
 func (p *Process) Dial(addr string) (*Conn, error) {
 	w := p.w
 	w.point()
-	p.checkCaller("dial")
+	p.checkCaller("dial", nil)
 	l, ok := w.net.listeners[addr]
 	if !ok || l.closed {
 		return nil, opError("dial", addr, syscall.ECONNREFUSED)

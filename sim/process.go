@@ -83,9 +83,14 @@ func (p *Process) closeFD(fd int) {
 }
 
 // checkCaller panics when a task of another process acts for p: a Go object
-// that stands for one process's memory must not be used by another.
-func (p *Process) checkCaller(what string) {
+// that stands for one process's memory must not be used by another. obj,
+// if not nil, names the object; the message is built only on failure, as
+// the check runs at every network operation.
+func (p *Process) checkCaller(what string, obj fmt.Stringer) {
 	if t := p.w.Current(); t != nil && t.proc != p {
+		if obj != nil {
+			what += " " + obj.String()
+		}
 		panic(fmt.Sprintf("sim: %s of process %s used by task %s of process %s", what, p, t, t.proc))
 	}
 }
@@ -101,7 +106,7 @@ func (p *Process) checkCaller(what string) {
 func (p *Process) Fork(name string, copyMemory func(child *Process)) *Process {
 	w := p.w
 	w.point()
-	p.checkCaller("fork")
+	p.checkCaller("fork", nil)
 	child := w.NewProcess(name)
 	child.parent = p
 	child.fds = make([]file, len(p.fds))

@@ -46,6 +46,3 @@ func (db *DB) table(name string) *Table {
 	}
 	return nil
 }
-
-// Runtime returns the runtime the database blocks through.
-func (db *DB) Runtime() Runtime { return db.rt }

@@ -12,7 +12,6 @@ const (
 	DatatypeMismatch            = "42804"
 	GroupingError               = "42803"
 	InvalidColumnReference      = "42P10"
-	AmbiguousColumn             = "42702"
 	UniqueViolation             = "23505"
 	NotNullViolation            = "23502"
 	InvalidTextRepresentation   = "22P02"
@@ -33,7 +32,6 @@ const (
 	InvalidCursorName           = "34000"
 	DuplicatePreparedStatement  = "42P05"
 	DuplicateCursor             = "42P03"
-	AdminShutdown               = "57P01"
 )
 
 // Error is an error or notice as PostgreSQL reports it in an ErrorResponse

@@ -333,34 +333,45 @@ func (s *Session) lockAndRecheck(p *Plan, en *env, r scanned, verb string) (*ver
 
 func (s *Session) execUpdate(p *Plan, en *env, res *Result) error {
 	t := p.sc.table
-	n := 0
-	for _, r := range t.scan(s.tx) {
-		ok, err := p.matches(en, r.ver.vals)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			continue
-		}
-		cur, ok, err := s.lockAndRecheck(p, en, r, "updating")
-		if err != nil {
-			return err
-		}
-		if !ok {
-			continue
-		}
+	n, err := s.eachTarget(p, en, "updating", func(r scanned, cur *version) error {
 		vals, err := applySets(p.sets, en, cur.vals)
 		if err != nil {
 			return err
 		}
 		r.slot.pending, r.slot.deleting = s.db.newVersion(t, vals), false
-		n++
-		if err := p.returning(en, vals, res); err != nil {
-			return err
-		}
-	}
+		return p.returning(en, vals, res)
+	})
 	res.Tag = fmt.Sprintf("UPDATE %d", n)
-	return nil
+	return err
+}
+
+// eachTarget runs act on every row an UPDATE or DELETE affects: the rows
+// its WHERE matches in the statement's snapshot, each locked (waiting if
+// need be) and rechecked in its latest version. It returns how many rows
+// act ran on.
+func (s *Session) eachTarget(p *Plan, en *env, verb string, act func(r scanned, cur *version) error) (int, error) {
+	n := 0
+	for _, r := range p.sc.table.scan(s.tx) {
+		ok, err := p.matches(en, r.ver.vals)
+		if err != nil {
+			return n, err
+		}
+		if !ok {
+			continue
+		}
+		cur, ok, err := s.lockAndRecheck(p, en, r, verb)
+		if err != nil {
+			return n, err
+		}
+		if !ok {
+			continue
+		}
+		if err := act(r, cur); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 // applySets returns row with the SET clauses applied, all evaluated
@@ -392,30 +403,12 @@ func (p *Plan) returning(en *env, row []Value, res *Result) error {
 }
 
 func (s *Session) execDelete(p *Plan, en *env, res *Result) error {
-	n := 0
-	for _, r := range p.sc.table.scan(s.tx) {
-		ok, err := p.matches(en, r.ver.vals)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			continue
-		}
-		cur, ok, err := s.lockAndRecheck(p, en, r, "deleting")
-		if err != nil {
-			return err
-		}
-		if !ok {
-			continue
-		}
+	n, err := s.eachTarget(p, en, "deleting", func(r scanned, cur *version) error {
 		r.slot.pending, r.slot.deleting = nil, true
-		n++
-		if err := p.returning(en, cur.vals, res); err != nil {
-			return err
-		}
-	}
+		return p.returning(en, cur.vals, res)
+	})
 	res.Tag = fmt.Sprintf("DELETE %d", n)
-	return nil
+	return err
 }
 
 func (s *Session) execInsert(p *Plan, en *env, res *Result) error {

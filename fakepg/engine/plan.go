@@ -286,7 +286,7 @@ func (p *Plan) orderExpr(e sqlparse.Expr) (*cexpr, *Error) {
 			n = n*10 + int(ch-'0')
 		}
 		if n < 1 || n > len(p.targets) {
-			return nil, errorf("42P10", "ORDER BY position %s is not in select list", k.Text).at(k.P)
+			return nil, errorf(InvalidColumnReference, "ORDER BY position %s is not in select list", k.Text).at(k.P)
 		}
 		return p.targets[n-1], nil
 	}
@@ -373,7 +373,7 @@ func (p *Plan) planConflict(oc *sqlparse.OnConflict) *Error {
 				return errorf(UndefinedColumn, "column \"%s\" does not exist", id.Name).at(id.P)
 			}
 		}
-		return newError("42P10", "there is no unique or exclusion constraint matching the ON CONFLICT specification")
+		return newError(InvalidColumnReference, "there is no unique or exclusion constraint matching the ON CONFLICT specification")
 	}
 	p.conflict = &conflictPlan{doNothing: oc.DoNothing}
 	p.sc.excluded = true

@@ -39,12 +39,6 @@ func (s *Session) Close() {
 	}
 }
 
-// Setting returns the current value of a configuration parameter.
-func (s *Session) Setting(name string) string {
-	_, v, _ := s.gucs.show(name)
-	return v
-}
-
 // SetStartupParameter applies a parameter from the startup packet; RESET
 // restores it afterwards.
 func (s *Session) SetStartupParameter(name, value string) *Error {

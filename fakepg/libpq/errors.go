@@ -219,15 +219,7 @@ func buildErrorMessage(b *strings.Builder, res *Result, verbosity Verbosity, sho
 // atoi is C's atoi on glibc: strtol (leading white space, optional sign,
 // digits, saturating at the long range) converted to int by truncation.
 func atoi(s string) int32 {
-	i := 0
-	for i < len(s) && isCSpace(s[i]) {
-		i++
-	}
-	neg := false
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		neg = s[i] == '-'
-		i++
-	}
+	i, neg := cNumberStart(s)
 	const maxLong = int64(^uint64(0) >> 1)
 	var n uint64
 	overflow := false
@@ -255,4 +247,20 @@ func atoi(s string) int32 {
 		}
 	}
 	return int32(v)
+}
+
+// cNumberStart skips what strtol and scanf's %d skip before the digits:
+// leading white space and an optional sign. It returns the index of the
+// first digit position and whether the sign was minus.
+func cNumberStart(s string) (int, bool) {
+	i := 0
+	for i < len(s) && isCSpace(s[i]) {
+		i++
+	}
+	neg := false
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		neg = s[i] == '-'
+		i++
+	}
+	return i, neg
 }

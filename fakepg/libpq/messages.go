@@ -306,15 +306,7 @@ func parseServerVersion(v string) int {
 // scanCInt scans a decimal integer like scanf's %d: optional leading white
 // space, an optional sign, at least one digit.
 func scanCInt(s string) (int, string, bool) {
-	i := 0
-	for i < len(s) && isCSpace(s[i]) {
-		i++
-	}
-	neg := false
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		neg = s[i] == '-'
-		i++
-	}
+	i, neg := cNumberStart(s)
 	start := i
 	n := int64(0)
 	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
