@@ -2,7 +2,6 @@ package sim
 
 import (
 	"container/heap"
-	"fmt"
 	"time"
 )
 
@@ -20,15 +19,16 @@ func (w *World) Elapsed() time.Duration { return w.clock }
 // Sleep blocks the current task for d of virtual time. It is a decision
 // point; a non-positive d only yields.
 func (w *World) Sleep(d time.Duration) {
-	w.point()
 	if d <= 0 {
-		w.emit(EvYield, "sleep 0")
+		w.point(pendingOp{acc: AccYield})
+		w.emit(EvYield)
 		return
 	}
-	t := w.current
-	w.emit(EvSleep, d.String())
+	w.point(pendingOp{acc: AccTimer, obj: &w.clockObj})
+	t := w.running
+	w.emitObj(EvSleep, &w.clockObj, int64(d), 0, 0)
 	t.timer = w.after(d, func() { w.wake(t) })
-	w.block(nil, fmt.Sprintf("sleep until %v", w.clock+d))
+	w.block(nil, pendingOp{acc: AccTimer}, pendingOp{acc: AccYield}, int64(w.clock+d))
 }
 
 // Timer is a callback scheduled on the virtual clock.
@@ -45,7 +45,7 @@ type Timer struct {
 // like) but must not call operations that block or yield. It is a decision
 // point.
 func (w *World) AfterFunc(d time.Duration, fn func()) *Timer {
-	w.point()
+	w.point(pendingOp{acc: AccTimer, obj: &w.clockObj})
 	return w.after(d, fn)
 }
 
@@ -67,7 +67,8 @@ func (tm *Timer) Stop() bool {
 
 // fireTimers advances the clock to the earliest pending timer and fires
 // every timer due then, the order among them being a decision. It reports
-// whether any timer was pending.
+// whether any timer was pending. A timer due after the world's deadline
+// ends the run instead, at the deadline.
 func (w *World) fireTimers() bool {
 	q := &w.timers
 	for q.Len() > 0 && q.items[0].stopped {
@@ -75,6 +76,11 @@ func (w *World) fireTimers() bool {
 	}
 	if q.Len() == 0 {
 		return false
+	}
+	if w.deadline > 0 && q.items[0].at > w.deadline {
+		w.clock = max(w.clock, w.deadline)
+		w.end(Outcome{Kind: DeadlineReached, Hung: w.blockedTasks(w.hungAfter, false)})
+		return true
 	}
 	w.clock = max(w.clock, q.items[0].at)
 	var due []*Timer
@@ -96,7 +102,7 @@ func (w *World) fireTimers() bool {
 			continue
 		}
 		tm.fired = true
-		w.emitFor(nil, EvTimer, fmt.Sprintf("timer %d due %v", tm.seq, tm.at))
+		w.emitObj(EvTimer, &w.clockObj, int64(tm.seq), int64(tm.at), 0)
 		tm.fn()
 	}
 	return true

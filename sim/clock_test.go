@@ -58,7 +58,7 @@ func TestTimersDueTogetherAreADecision(t *testing.T) {
 		var fired []string
 		for _, e := range w.Trace().Events() {
 			if e.Kind == EvWake {
-				fired = append(fired, e.Detail)
+				fired = append(fired, w.Trace().Detail(e))
 			}
 		}
 		orders[strings.Join(fired, ",")] = true

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strconv"
 	"syscall"
 )
 
@@ -15,6 +14,7 @@ import (
 // endpoint closes (its peer reads EOF after the buffered bytes, the peer's
 // writes fail with a reset) when refs drops to zero.
 type endpoint struct {
+	obj    object
 	w      *World
 	conn   string // connection name, like "c1"
 	side   string // "client" (dialled) or "server" (accepted)
@@ -25,8 +25,9 @@ type endpoint struct {
 	peer   *endpoint
 }
 
-func (e *endpoint) retain()        { e.refs++ }
-func (e *endpoint) String() string { return e.conn + " " + e.side }
+func (e *endpoint) retain()         { e.refs++ }
+func (e *endpoint) String() string  { return e.obj.name }
+func (e *endpoint) object() *object { return &e.obj }
 
 func (e *endpoint) release() {
 	e.refs--
@@ -63,6 +64,11 @@ func (c *Conn) Inbound() *Stream { return c.e.in }
 // Outbound returns the stream of bytes this end sends.
 func (c *Conn) Outbound() *Stream { return c.e.out }
 
+// StreamOffset returns the offset in the inbound stream of the next byte a
+// Read returns: with several readers on one socket, a reader learns from
+// it which bytes of the stream it got.
+func (c *Conn) StreamOffset() int64 { return c.e.in.consumed }
+
 // In returns the same descriptor seen through p's table: how a copy of a
 // connection object in a forked child reaches the inherited socket. It
 // panics when p's descriptor c.FD() refers to something else.
@@ -88,24 +94,25 @@ func (c *Conn) opError(op string, err error) error {
 // io.EOF. It is a decision point.
 func (c *Conn) Read(p []byte) (int, error) {
 	w := c.proc.w
-	w.point()
-	c.proc.checkCaller("conn", c.e)
 	s := c.e.in
+	op := pendingOp{acc: AccRead, obj: &s.obj}
+	w.point(op)
+	c.proc.checkCaller("conn", c.e)
 	if len(p) == 0 {
 		if !c.valid() {
 			return 0, c.opError("read", net.ErrClosed)
 		}
 		return 0, nil
 	}
-	for len(s.buf) == 0 {
+	for s.available() == 0 {
 		if !c.valid() {
 			return 0, c.opError("read", net.ErrClosed)
 		}
 		if s.eof {
-			w.emit(EvEOF, s.name)
+			w.emitObj(EvEOF, &s.obj, int64(c.fd), 0, 0)
 			return 0, io.EOF
 		}
-		w.block(&s.readers, "read "+s.name+" fd "+strconv.Itoa(c.fd))
+		w.block(&s.readers, op, op, int64(c.fd))
 	}
 	if !c.valid() {
 		return 0, c.opError("read", net.ErrClosed)
@@ -113,21 +120,21 @@ func (c *Conn) Read(p []byte) (int, error) {
 	off := s.consumed
 	n := s.read(p)
 	if n < 0 {
-		w.current.park()
+		w.running.park()
 	}
-	w.emit(EvRead, spanDetail(s.name, off, off+int64(n), c.fd))
+	w.emitObj(EvRead, &s.obj, off, off+int64(n), int64(c.fd))
 	return n, nil
 }
 
-// Write appends p to the stream towards the peer in one segment (writes
-// never block: the buffer is unbounded). Writing after this end was shut
-// down fails with EPIPE; writing after the peer closed fails with
+// Write appends p to the stream towards the peer in one segment. Writes
+// never block: the buffer is unbounded (see Stream). Writing after this end
+// was shut down fails with EPIPE; writing after the peer closed fails with
 // ECONNRESET. It is a decision point.
 func (c *Conn) Write(p []byte) (int, error) {
 	w := c.proc.w
-	w.point()
-	c.proc.checkCaller("conn", c.e)
 	s := c.e.out
+	w.point(pendingOp{acc: AccWrite, obj: &s.obj})
+	c.proc.checkCaller("conn", c.e)
 	switch {
 	case !c.valid():
 		return 0, c.opError("write", net.ErrClosed)
@@ -140,24 +147,10 @@ func (c *Conn) Write(p []byte) (int, error) {
 		return 0, nil
 	}
 	off := s.written
-	s.write(p, w.Current())
-	w.emit(EvWrite, spanDetail(s.name, off, off+int64(len(p)), c.fd))
+	s.write(p, w.running)
+	w.emitObj(EvWrite, &s.obj, off, off+int64(len(p)), int64(c.fd))
 	s.readers.wakeAll(w)
 	return len(p), nil
-}
-
-// spanDetail renders a read or write event's detail, "c1.up [0,5) fd 3",
-// without fmt: it runs at every network operation.
-func spanDetail(stream string, from, to int64, fd int) string {
-	b := make([]byte, 0, len(stream)+32)
-	b = append(b, stream...)
-	b = append(b, " ["...)
-	b = strconv.AppendInt(b, from, 10)
-	b = append(b, ',')
-	b = strconv.AppendInt(b, to, 10)
-	b = append(b, ") fd "...)
-	b = strconv.AppendInt(b, int64(fd), 10)
-	return string(b)
 }
 
 // Close closes this process's descriptor. The peer sees EOF only when the
@@ -165,7 +158,7 @@ func spanDetail(stream string, from, to int64, fd int) string {
 // decision point.
 func (c *Conn) Close() error {
 	w := c.proc.w
-	w.point()
+	w.point(pendingOp{acc: AccClose, obj: &c.e.out.obj, obj2: &c.e.in.obj, fds: true})
 	c.proc.checkCaller("conn", c.e)
 	if !c.valid() {
 		return c.opError("close", net.ErrClosed)
@@ -179,13 +172,13 @@ func (c *Conn) Close() error {
 // sent. It is a decision point.
 func (c *Conn) CloseWrite() error {
 	w := c.proc.w
-	w.point()
+	w.point(pendingOp{acc: AccClose, obj: &c.e.out.obj})
 	c.proc.checkCaller("conn", c.e)
 	if !c.valid() {
 		return c.opError("shutdown", net.ErrClosed)
 	}
 	c.e.out.eof = true
 	c.e.out.readers.wakeAll(w)
-	w.emit(EvShutdown, c.e.out.name)
+	w.emitObj(EvShutdown, &c.e.out.obj, int64(c.fd), 0, 0)
 	return nil
 }

@@ -116,14 +116,19 @@ func TestKeptEventsDoNotChangeHash(t *testing.T) {
 
 // TestDifferentDetailDifferentHash guards the hash against ignoring a field.
 func TestDifferentDetailDifferentHash(t *testing.T) {
-	base := Event{Step: 3, Time: 5, Proc: 1, Task: 2, Kind: EvWrite, Detail: "c1.up [0,5)"}
-	variants := []Event{base, base, base, base, base, base}
+	obj, other := &object{num: 7}, &object{num: 8}
+	base := Event{Step: 3, Time: 5, Proc: 1, Task: 2, Kind: EvWrite, A: 0, B: 5, C: 3, Text: "note", obj: obj}
+	variants := []Event{base, base, base, base, base, base, base, base, base, base}
 	variants[0].Step++
 	variants[1].Time++
 	variants[2].Proc++
 	variants[3].Task++
 	variants[4].Kind = EvRead
-	variants[5].Detail = "c1.up [0,6)"
+	variants[5].B = 6
+	variants[6].A = 1
+	variants[7].C = 4
+	variants[8].Text = "other"
+	variants[9].obj = other
 	var ref Trace
 	ref.add(&base)
 	for i, v := range variants {

@@ -146,7 +146,7 @@ func TestParentsConnUsedByChildPanics(t *testing.T) {
 	kid := app.Fork("worker", nil)
 	kid.Go("worker-main", func() { c.Write([]byte("x")) }) // parent's object, not copied
 	o := w.Run()
-	if o.Kind != Panicked || !strings.Contains(o.Panic.Value.(string), "used by task worker-main") {
+	if o.Kind != Panicked || !strings.Contains(o.Panic.Value.(string), "used by task app/worker#1/worker-main") {
 		t.Fatalf("got %v", o)
 	}
 }

@@ -26,7 +26,7 @@ func TestKillBeforeRun(t *testing.T) {
 func TestKillFromTimerStopsSleeperAndWaiter(t *testing.T) {
 	w := New(Zeros())
 	p := w.NewProcess("p")
-	c := w.NewCond("c", w.NewMutex("m"))
+	c := w.NewSharedCond("c", w.NewSharedMutex("m"))
 	p.Go("sleeper", func() { w.Sleep(10 * time.Second) })
 	p.Go("waiter", func() {
 		c.L.Lock()
@@ -41,7 +41,7 @@ func TestKillFromTimerStopsSleeperAndWaiter(t *testing.T) {
 		t.Fatalf("want completed at 2s (the killer's sleep), got %v", o)
 	}
 	for _, e := range w.Trace().Events() {
-		if e.Kind == EvWake && strings.HasPrefix(e.Detail, "sleeper") {
+		if e.Kind == EvWake && strings.Contains(w.Trace().Detail(e), "sleeper") {
 			t.Fatalf("killed sleeper was woken: %s", w.Trace().Format(e))
 		}
 	}
@@ -49,7 +49,7 @@ func TestKillFromTimerStopsSleeperAndWaiter(t *testing.T) {
 
 func TestMutexWakeupSurvivesKilledWaiter(t *testing.T) {
 	w := New(Zeros())
-	m := w.NewMutex("m")
+	m := w.NewSharedMutex("m")
 	b, c := w.NewProcess("b"), w.NewProcess("c")
 	got := false
 	w.Go("holder", func() {
@@ -84,7 +84,7 @@ func TestAcceptReturnsWhenItsDescriptorCloses(t *testing.T) {
 
 func TestMutexOutsideTaskPanics(t *testing.T) {
 	w := New(Zeros())
-	m := w.NewMutex("m")
+	m := w.NewSharedMutex("m")
 	defer func() {
 		if r := recover(); r == nil || !strings.Contains(r.(string), "outside a task") {
 			t.Fatalf("recovered %v", r)

@@ -3,12 +3,14 @@ package sim
 import (
 	"fmt"
 	"net"
+	"strconv"
 	"syscall"
 )
 
 // network is the world's address space of listeners.
 type network struct {
 	listeners map[string]*listener // lookup only; never iterated
+	addrs     map[string]*object   // every address used, for identities; lookup only
 	conns     int                  // connections dialled so far
 }
 
@@ -25,19 +27,36 @@ func opError(op string, addr string, err error) error {
 	return &net.OpError{Op: op, Net: "sim", Addr: Addr(addr), Err: err}
 }
 
+// address returns the object that stands for addr: listening on it,
+// dialling it and accepting from it touch that object.
+func (w *World) address(addr string) *object {
+	if o := w.net.addrs[addr]; o != nil {
+		return o
+	}
+	if w.net.addrs == nil {
+		w.net.addrs = map[string]*object{}
+	}
+	o := &object{}
+	w.fixedObject(o, objAddr, ObjectID{Owner: "addr " + addr, Seq: seqAddr}, addr)
+	w.net.addrs[addr] = o
+	return o
+}
+
 // listener is a listening socket, shared by every descriptor that refers to
 // it.
 type listener struct {
 	w       *World
 	addr    string
+	obj     *object // the address
 	refs    int
 	closed  bool
 	backlog []*endpoint // dialled, not yet accepted
 	accept  waitq
 }
 
-func (l *listener) retain()        { l.refs++ }
-func (l *listener) String() string { return "listen " + l.addr }
+func (l *listener) retain()         { l.refs++ }
+func (l *listener) String() string  { return "listen " + l.addr }
+func (l *listener) object() *object { return l.obj }
 
 func (l *listener) release() {
 	l.refs--
@@ -70,15 +89,16 @@ func (w *World) Listen(addr string) (*Listener, error) { return w.callerProcess(
 // must be called by a task of p, or outside any task.
 func (p *Process) Listen(addr string) (*Listener, error) {
 	w := p.w
-	w.point()
+	obj := w.address(addr)
+	w.point(pendingOp{acc: AccListen, obj: obj, fds: true})
 	p.checkCaller("listen", nil)
 	if _, used := w.net.listeners[addr]; used {
 		return nil, opError("listen", addr, syscall.EADDRINUSE)
 	}
-	l := &listener{w: w, addr: addr, refs: 1}
+	l := &listener{w: w, addr: addr, obj: obj, refs: 1}
 	w.net.listeners[addr] = l
 	fd := p.install(l)
-	w.emit(EvListen, fmt.Sprintf("%s fd %d", addr, fd))
+	w.emitObj(EvListen, obj, int64(fd), 0, 0)
 	return &Listener{proc: p, fd: fd, l: l}, nil
 }
 
@@ -107,7 +127,8 @@ func (ln *Listener) valid() bool {
 // of the listener's process. It is a decision point.
 func (ln *Listener) Accept() (*Conn, error) {
 	w := ln.proc.w
-	w.point()
+	op := pendingOp{acc: AccAccept, obj: ln.l.obj, fds: true}
+	w.point(op)
 	ln.proc.checkCaller("listener", nil)
 	for {
 		if !ln.valid() || ln.l.closed {
@@ -116,23 +137,24 @@ func (ln *Listener) Accept() (*Conn, error) {
 		if len(ln.l.backlog) > 0 {
 			break
 		}
-		w.block(&ln.l.accept, "accept "+ln.l.addr)
+		w.block(&ln.l.accept, op, op, int64(ln.fd))
 	}
 	e := ln.l.backlog[0]
 	ln.l.backlog = ln.l.backlog[1:]
 	e.refs = 1
 	fd := ln.proc.install(e)
-	w.emit(EvAccept, fmt.Sprintf("%s fd %d", e.conn, fd))
+	w.emitObj2(EvAccept, ln.l.obj, &e.obj, int64(fd), 0, 0)
 	return &Conn{proc: ln.proc, fd: fd, e: e}, nil
 }
 
 // Close closes the listener's descriptor. When no descriptor refers to the
 // listener any more it stops listening and closes the connections not yet
 // accepted (their dialler reads EOF; its writes fail with ECONNRESET). It
-// is a decision point.
+// is a decision point, dependent with every other operation (it may reset
+// connections a search cannot see from the address alone).
 func (ln *Listener) Close() error {
 	w := ln.proc.w
-	w.point()
+	w.point(pendingOp{acc: AccOpaque, obj: ln.l.obj, fds: true})
 	ln.proc.checkCaller("listener", nil)
 	if !ln.valid() {
 		return opError("close", ln.l.addr, net.ErrClosed)
@@ -152,22 +174,27 @@ func (w *World) Dial(addr string) (*Conn, error) { return w.callerProcess().Dial
 // outside any task.
 func (p *Process) Dial(addr string) (*Conn, error) {
 	w := p.w
-	w.point()
+	obj := w.address(addr)
+	w.point(pendingOp{acc: AccDial, obj: obj, fds: true})
 	p.checkCaller("dial", nil)
 	l, ok := w.net.listeners[addr]
 	if !ok || l.closed {
 		return nil, opError("dial", addr, syscall.ECONNREFUSED)
 	}
 	w.net.conns++
-	name := fmt.Sprintf("c%d", w.net.conns)
-	up := &Stream{w: w, name: name + ".up"}
-	down := &Stream{w: w, name: name + ".down"}
+	name := "c" + strconv.Itoa(w.net.conns)
+	up := &Stream{w: w}
+	down := &Stream{w: w}
+	w.newObject(&up.obj, objStream, name+".up")
+	w.newObject(&down.obj, objStream, name+".down")
 	client := &endpoint{w: w, conn: name, side: "client", refs: 1, in: down, out: up}
 	server := &endpoint{w: w, conn: name, side: "server", in: up, out: down}
+	w.newObject(&client.obj, objSocket, name+" client")
+	w.newObject(&server.obj, objSocket, name+" server")
 	client.peer, server.peer = server, client
 	l.backlog = append(l.backlog, server)
 	fd := p.install(client)
-	w.emit(EvDial, fmt.Sprintf("%s %s fd %d", addr, name, fd))
+	w.emitObj2(EvDial, obj, &client.obj, int64(fd), 0, 0)
 	l.accept.wakeAll(w)
 	return &Conn{proc: p, fd: fd, e: client}, nil
 }
@@ -175,7 +202,7 @@ func (p *Process) Dial(addr string) (*Conn, error) {
 // callerProcess returns the current task's process, or the main process
 // outside tasks.
 func (w *World) callerProcess() *Process {
-	if t := w.Current(); t != nil {
+	if t := w.running; t != nil {
 		return t.proc
 	}
 	return w.main

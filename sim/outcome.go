@@ -25,10 +25,14 @@ const (
 	// Diverged: the strategy's choice did not fit the run (a replayed
 	// schedule that no longer matches the code or scenario).
 	Diverged
+	// DeadlineReached: the virtual clock reached the world's deadline
+	// (see Deadline) with tasks still to run.
+	DeadlineReached
 )
 
 var outcomeNames = [...]string{Completed: "completed", Deadlocked: "deadlocked",
-	OverBudget: "over step budget", Panicked: "panicked", Diverged: "diverged"}
+	OverBudget: "over step budget", Panicked: "panicked", Diverged: "diverged",
+	DeadlineReached: "deadline reached"}
 
 // String returns the outcome kind's name.
 func (k OutcomeKind) String() string {
@@ -47,18 +51,29 @@ type Outcome struct {
 
 	// Blocked lists every blocked task when the run deadlocked.
 	Blocked []BlockedTask
+	// Hung lists, when the run reached its deadline, every task (daemons
+	// excepted) that had been blocked for at least the hang threshold.
+	Hung []BlockedTask
+	// Stuck names the tasks that swallowed the unwind signal (see
+	// IsUnwind) and were parked for good when the run ended; their
+	// goroutines stay suspended.
+	Stuck []string
 	// Panic describes the panic when a task panicked.
 	Panic *TaskPanic
 	// Divergence says where a replay stopped fitting the run.
 	Divergence *DivergenceError
 }
 
-// BlockedTask is one task that could not proceed at a deadlock.
+// BlockedTask is one task that could not proceed at a deadlock or a
+// deadline.
 type BlockedTask struct {
-	Task    string
-	Process string
-	Daemon  bool
-	WaitsOn string
+	Task    string        // the task's path
+	Process string        // its process's path
+	Daemon  bool          // whether it is a daemon
+	WaitsOn string        // what it waits on, e.g. "acquire mutex pool held by app/master"
+	Object  ObjectID      // the object it waits on (zero for a sleep)
+	Access  Access        // the operation it is blocked in
+	Since   time.Duration // virtual time at which it blocked
 }
 
 // TaskPanic is a panic raised by a task.
@@ -95,10 +110,17 @@ func (o Outcome) String() string {
 			}
 			fmt.Fprintf(&b, "\n  task %s in process %s%s waits on %s", t.Task, t.Process, daemon, t.WaitsOn)
 		}
+	case DeadlineReached:
+		for _, t := range o.Hung {
+			fmt.Fprintf(&b, "\n  hung: task %s in process %s waits on %s since %v", t.Task, t.Process, t.WaitsOn, t.Since)
+		}
 	case Panicked:
 		fmt.Fprintf(&b, "\n  task %s in process %s panicked: %v\n%s", o.Panic.Task, o.Panic.Process, o.Panic.Value, o.Panic.Stack)
 	case Diverged:
 		fmt.Fprintf(&b, "\n  %v", o.Divergence)
+	}
+	for _, t := range o.Stuck {
+		fmt.Fprintf(&b, "\n  stuck: task %s swallowed the unwind signal and was parked", t)
 	}
 	return b.String()
 }

@@ -35,8 +35,8 @@ func TestDeadlockListsEveryBlockedTask(t *testing.T) {
 		t.Fatalf("want deadlocked, got %v", o)
 	}
 	want := []BlockedTask{
-		{Task: "t1", Process: "main", WaitsOn: "mutex B held by t2#2"},
-		{Task: "t2", Process: "main", WaitsOn: "mutex A held by t1#1"},
+		{Task: "main/t1", Process: "main", WaitsOn: "acquire mutex B held by main/t2", Object: ObjectID{Seq: 2}, Access: AccAcquire, Since: time.Millisecond},
+		{Task: "main/t2", Process: "main", WaitsOn: "acquire mutex A held by main/t1", Object: ObjectID{Seq: 1}, Access: AccAcquire, Since: time.Millisecond},
 	}
 	if len(o.Blocked) != len(want) {
 		t.Fatalf("blocked %+v, want %+v", o.Blocked, want)
@@ -49,7 +49,7 @@ func TestDeadlockListsEveryBlockedTask(t *testing.T) {
 	if o.Time != time.Millisecond {
 		t.Errorf("deadlock at %v, want 1ms", o.Time)
 	}
-	if s := o.String(); !strings.Contains(s, "task t1 in process main waits on mutex B held by t2#2") {
+	if s := o.String(); !strings.Contains(s, "task main/t1 in process main waits on acquire mutex B held by main/t2") {
 		t.Errorf("outcome text %q", s)
 	}
 }
@@ -96,7 +96,7 @@ func TestDaemonsDoNotKeepARunAlive(t *testing.T) {
 		q.Wait()
 	})
 	o := w.Run()
-	if o.Kind != Deadlocked || len(o.Blocked) != 1 || o.Blocked[0].WaitsOn != "cond never" {
+	if o.Kind != Deadlocked || len(o.Blocked) != 1 || o.Blocked[0].WaitsOn != "wait cond never" {
 		t.Fatalf("got %v", o)
 	}
 }
@@ -128,8 +128,8 @@ func TestStepBudget(t *testing.T) {
 			w.Yield()
 		}
 	})
-	if o := w.Run(); o.Kind != Completed || o.Steps != 100 {
-		t.Fatalf("want completed after 100 steps, got %v", o)
+	if o := w.Run(); o.Kind != Completed || o.Steps != 101 {
+		t.Fatalf("want completed after 101 steps (100 yields and the exit), got %v", o)
 	}
 }
 
@@ -155,7 +155,7 @@ func TestPanicNamesTaskAndStack(t *testing.T) {
 	if o.Kind != Panicked {
 		t.Fatalf("want panicked, got %v", o)
 	}
-	if o.Panic.Task != "victim" || o.Panic.Process != "main" || o.Panic.Value != "boom" {
+	if o.Panic.Task != "main/victim" || o.Panic.Process != "main" || o.Panic.Value != "boom" {
 		t.Fatalf("panic %+v", o.Panic)
 	}
 	if !strings.Contains(o.Panic.Stack, "sim.explode") {

@@ -66,13 +66,53 @@ func (d Decision) Task(i int) *Task {
 	return d.w.runOption(i)
 }
 
-// Current returns the task that was running when the decision was taken (it
-// may be blocked or finished), or nil at the start of a run.
-func (d Decision) Current() *Task {
+// Op returns the pending operation of option i's task in a RunDecision:
+// what that task does when it runs next. In a SplitDecision every option
+// stands for the reading task's read (split options are data choices, not
+// orderings). It is the zero Op for other kinds or an index out of range.
+func (d Decision) Op(i int) Op {
+	if d.w == nil || i < 0 || i >= d.N {
+		return Op{}
+	}
+	var t *Task
+	switch d.Kind {
+	case RunDecision:
+		t = d.w.runOption(i)
+	case SplitDecision:
+		t = d.w.running
+	}
+	if t == nil {
+		return Op{}
+	}
+	return Op{Task: t, Access: t.pending.acc, op: t.pending}
+}
+
+// Last returns the task that ran last: at a decision point inside a task,
+// the task about to perform its operation (still runnable); at a decision
+// the scheduler takes, the task that blocked or finished. It is nil at the
+// first decision of a run.
+func (d Decision) Last() *Task {
 	if d.w == nil {
 		return nil
 	}
 	return d.w.current
+}
+
+// Delays reports whether taking option i of a RunDecision deviates from
+// the no-preemption schedule: every non-zero choice does. A delay-bounded
+// search counts these.
+func (d Decision) Delays(i int) bool { return d.Kind == RunDecision && i != 0 }
+
+// Preempts reports whether taking option i of a RunDecision switches away
+// from a task that could still run (a preemption in the sense of
+// preemption bounding). Choices at points where the last task blocked or
+// finished are delays but not preemptions.
+func (d Decision) Preempts(i int) bool {
+	if d.Kind != RunDecision || i == 0 || d.w == nil {
+		return false
+	}
+	last := d.w.current
+	return last != nil && last.state == runnable && last.slot >= 0
 }
 
 // A Strategy takes every decision of a run. Choose must return a value in

@@ -49,31 +49,107 @@ type Span struct {
 // End returns the offset just past the span.
 func (s Span) End() int64 { return s.Off + int64(s.Len) }
 
+// spanLog is an append-only list of spans in chunks that double in size up
+// to spanChunkMax, so that appending never copies what was recorded.
+type spanLog struct {
+	chunks [][]Span
+	starts []int // index of each chunk's first span
+	n      int
+}
+
+const (
+	spanChunkMin = 8
+	spanChunkMax = 4096
+)
+
+func (l *spanLog) add(s Span) {
+	k := len(l.chunks) - 1
+	if k < 0 || len(l.chunks[k]) == cap(l.chunks[k]) {
+		size := spanChunkMin
+		if k >= 0 {
+			size = min(2*cap(l.chunks[k]), spanChunkMax)
+		}
+		l.chunks = append(l.chunks, make([]Span, 0, size))
+		l.starts = append(l.starts, l.n)
+		k++
+	}
+	l.chunks[k] = append(l.chunks[k], s)
+	l.n++
+}
+
+// at returns span i.
+func (l *spanLog) at(i int) Span {
+	k := sort.Search(len(l.starts), func(j int) bool { return l.starts[j] > i }) - 1
+	return l.chunks[k][i-l.starts[k]]
+}
+
+// firstEndingAfter returns the index of the first span that ends after
+// off (spans are in offset order), or l.n.
+func (l *spanLog) firstEndingAfter(off int64) int {
+	k := sort.Search(len(l.chunks), func(j int) bool {
+		c := l.chunks[j]
+		return c[len(c)-1].End() > off
+	})
+	if k == len(l.chunks) {
+		return l.n
+	}
+	c := l.chunks[k]
+	return l.starts[k] + sort.Search(len(c), func(j int) bool { return c[j].End() > off })
+}
+
+// all returns a copy of every span.
+func (l *spanLog) all() []Span {
+	out := make([]Span, 0, l.n)
+	for _, c := range l.chunks {
+		out = append(out, c...)
+	}
+	return out
+}
+
+// clip returns the parts of the spans that cover [from, to), each clipped
+// to that range.
+func (l *spanLog) clip(from, to int64) []Span {
+	var out []Span
+	for i := l.firstEndingAfter(from); i < l.n; i++ {
+		sp := l.at(i)
+		if sp.Off >= to {
+			break
+		}
+		lo, hi := max(sp.Off, from), min(sp.End(), to)
+		out = append(out, Span{Off: lo, Len: int(hi - lo), Task: sp.Task})
+	}
+	return out
+}
+
 // Stream is one direction of a connection: the bytes one endpoint writes
-// and the other reads, with the provenance of every byte.
+// and the other reads, with the provenance of every byte. Its buffer is
+// unbounded: writes never block (a writer that outpaces its reader does not
+// feel back-pressure, unlike a full kernel socket buffer).
 type Stream struct {
+	obj      object
 	w        *World
-	name     string
-	buf      []byte // bytes written but not yet read; buf[0] is at offset consumed
+	buf      []byte // bytes written; buf[head:] are unread, buf[head] is at offset consumed
+	head     int
 	consumed int64  // bytes read so far
 	written  int64  // bytes written so far
-	writes   []Span // every write, in order
-	reads    []Span // every read, in order
-	eof      bool   // the writing side shut down or closed
+	writes   spanLog
+	reads    spanLog
+	eof      bool // the writing side shut down or closed
 	readers  waitq
 }
 
 // Name returns the stream's name, like "c1.up" (dialer to acceptor) or
 // "c1.down" (acceptor to dialer).
-func (s *Stream) Name() string { return s.name }
+func (s *Stream) Name() string { return s.obj.name }
 
-// Writes returns every write to the stream in order. The slice must not be
-// modified.
-func (s *Stream) Writes() []Span { return s.writes }
+// ID returns the stream's identity.
+func (s *Stream) ID() ObjectID { return s.obj.id }
 
-// Reads returns every read from the stream in order. The slice must not be
-// modified.
-func (s *Stream) Reads() []Span { return s.reads }
+// Writes returns every write to the stream in order (a copy).
+func (s *Stream) Writes() []Span { return s.writes.all() }
+
+// Reads returns every read from the stream in order (a copy).
+func (s *Stream) Reads() []Span { return s.reads.all() }
 
 // Consumed returns the number of bytes read from the stream so far: the
 // offset of the next byte a read returns.
@@ -85,49 +161,44 @@ func (s *Stream) Written() int64 { return s.written }
 // WritersOf returns the parts of the writes that cover [off, off+n), in
 // order, each clipped to that range.
 func (s *Stream) WritersOf(off int64, n int) []Span {
-	return clip(s.writes, off, off+int64(n))
+	return s.writes.clip(off, off+int64(n))
 }
 
 // ReadersOf returns the parts of the reads that cover [off, off+n), in
 // order, each clipped to that range.
 func (s *Stream) ReadersOf(off int64, n int) []Span {
-	return clip(s.reads, off, off+int64(n))
+	return s.reads.clip(off, off+int64(n))
 }
 
-func clip(spans []Span, from, to int64) []Span {
-	i := sort.Search(len(spans), func(j int) bool { return spans[j].End() > from })
-	var out []Span
-	for ; i < len(spans) && spans[i].Off < to; i++ {
-		sp := spans[i]
-		lo, hi := max(sp.Off, from), min(sp.End(), to)
-		out = append(out, Span{Off: lo, Len: int(hi - lo), Task: sp.Task})
-	}
-	return out
-}
+// available returns the number of unread bytes.
+func (s *Stream) available() int { return len(s.buf) - s.head }
 
 func (s *Stream) write(p []byte, t *Task) {
-	s.writes = append(s.writes, Span{Off: s.written, Len: len(p), Task: t})
+	s.writes.add(Span{Off: s.written, Len: len(p), Task: t})
 	s.buf = append(s.buf, p...)
 	s.written += int64(len(p))
 }
 
 // read moves a scheduler-chosen prefix of the available bytes into p. The
 // stream must have bytes available and p must not be empty. It returns -1
-// when the run ended as diverged.
+// when the run ended (the strategy diverged or panicked).
 //
 // The options: 0 delivers everything available that fits p; under
 // SplitBytes option i > 0 delivers i bytes, under SplitWrites option i > 0
 // delivers up to the i-th write boundary that falls short of that.
 func (s *Stream) read(p []byte) int {
 	w := s.w
-	m := min(len(s.buf), len(p))
+	m := min(s.available(), len(p))
 	var first, options int
 	if w.split == SplitBytes {
 		options = m
 	} else {
-		first = sort.Search(len(s.writes), func(j int) bool { return s.writes[j].End() > s.consumed })
-		short := sort.Search(len(s.writes)-first, func(j int) bool { return s.writes[first+j].End()-s.consumed >= int64(m) })
-		options = 1 + short
+		first = s.writes.firstEndingAfter(s.consumed)
+		// write boundaries strictly inside the m bytes available
+		for i := first; i < s.writes.n && s.writes.at(i).End()-s.consumed < int64(m); i++ {
+			options++
+		}
+		options++
 	}
 	n := m
 	if options > 1 {
@@ -138,12 +209,15 @@ func (s *Stream) read(p []byte) int {
 		case c > 0 && w.split == SplitBytes:
 			n = c
 		case c > 0:
-			n = int(s.writes[first+c-1].End() - s.consumed)
+			n = int(s.writes.at(first+c-1).End() - s.consumed)
 		}
 	}
-	copy(p, s.buf[:n])
-	s.buf = s.buf[n:]
-	s.reads = append(s.reads, Span{Off: s.consumed, Len: n, Task: w.current})
+	copy(p, s.buf[s.head:s.head+n])
+	s.head += n
+	if s.head == len(s.buf) {
+		s.buf, s.head = s.buf[:0], 0 // drained: reuse the array from its start
+	}
+	s.reads.add(Span{Off: s.consumed, Len: n, Task: w.running})
 	s.consumed += int64(n)
 	return n
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/bits"
+	"strconv"
 	"time"
 )
 
@@ -14,10 +15,10 @@ type EventKind uint8
 
 // The kinds of event a world records.
 const (
-	EvSpawn    EventKind = iota + 1 // a task was created
+	EvSpawn    EventKind = iota + 1 // a task was created (or refused: its process had exited)
 	EvYield                         // a task slept for no time
 	EvExit                          // a task returned
-	EvBlock                         // a task blocked; detail says on what
+	EvBlock                         // a task blocked; the event says in what
 	EvWake                          // a blocked task became runnable
 	EvLock                          // a mutex was acquired
 	EvUnlock                        // a mutex was released
@@ -33,9 +34,11 @@ const (
 	EvClose                         // a descriptor was closed
 	EvShutdown                      // a socket's write side was shut down
 	EvFork                          // a process was forked
-	EvKill                          // a process was killed or exited
+	EvKill                          // a process was killed
 	EvPanic                         // a task panicked
 	EvNote                          // a note from the code under simulation
+	EvProcExit                      // a process exited: its last task returned
+	EvAccess                        // a declared access to shared memory
 	evKindCount
 )
 
@@ -45,7 +48,7 @@ var eventKindNames = [...]string{
 	EvSleep: "sleep", EvTimer: "timer", EvListen: "listen", EvDial: "dial",
 	EvAccept: "accept", EvWrite: "write", EvRead: "read", EvEOF: "eof",
 	EvClose: "close", EvShutdown: "shutdown", EvFork: "fork", EvKill: "kill",
-	EvPanic: "panic", EvNote: "note",
+	EvPanic: "panic", EvNote: "note", EvProcExit: "process-exit", EvAccess: "access",
 }
 
 // String returns the kind's name as written in JSON Lines traces.
@@ -56,14 +59,39 @@ func (k EventKind) String() string {
 	return fmt.Sprintf("event(%d)", uint8(k))
 }
 
-// Event is one thing that happened in a world.
+// Event is one thing that happened in a world, in structured form: the
+// object it concerns and up to three integers whose meaning depends on the
+// kind (byte offsets and descriptor of a read or write, the task woken, a
+// duration). Its text is rendered only when asked for (Trace.Detail).
 type Event struct {
-	Step   int           // the world's step counter
-	Time   time.Duration // virtual time since the start of the run
-	Proc   int           // process ID (0 for the scheduler itself)
-	Task   int           // task ID (0 for the scheduler itself)
-	Kind   EventKind     // what happened
-	Detail string        // kind-specific detail
+	Step    int           // the world's step counter
+	Time    time.Duration // virtual time since the start of the run
+	Proc    int           // process ID (0 for the scheduler itself)
+	Task    int           // task ID (0 for the scheduler itself)
+	Kind    EventKind     // what happened
+	A, B, C int64         // kind-specific integers
+	Text    string        // the text of a note or a panic
+	obj     *object
+	obj2    *object
+}
+
+// Object returns the identity of the object the event concerns, if any.
+func (e *Event) Object() (ObjectID, bool) {
+	if e.obj == nil {
+		return ObjectID{}, false
+	}
+	return e.obj.id, true
+}
+
+// Objects returns the identities of the objects the event concerns.
+func (e *Event) Objects() []ObjectID {
+	var ids []ObjectID
+	for _, o := range [2]*object{e.obj, e.obj2} {
+		if o != nil {
+			ids = append(ids, o.id)
+		}
+	}
+	return ids
 }
 
 // Trace is the ordered record of a run's events and their running hash.
@@ -121,8 +149,19 @@ func (tr *Trace) add(e *Event) {
 	h = fold(h, uint64(e.Step))
 	h = fold(h, uint64(e.Time))
 	h = fold(h, uint64(e.Proc)<<40|uint64(e.Task)<<8|uint64(e.Kind))
-	if e.Detail != "" {
-		h = foldString(h, e.Detail)
+	var objs uint64
+	if e.obj != nil {
+		objs = uint64(e.obj.num)
+	}
+	if e.obj2 != nil {
+		objs |= uint64(e.obj2.num) << 32
+	}
+	h = fold(h, objs)
+	h = fold(h, uint64(e.A))
+	h = fold(h, uint64(e.B))
+	h = fold(h, uint64(e.C))
+	if e.Text != "" {
+		h = foldString(h, e.Text)
 	}
 	tr.state = h
 	tr.count++
@@ -142,6 +181,119 @@ func (tr *Trace) Len() int { return tr.count }
 // Events returns the kept events. The slice must not be modified.
 func (tr *Trace) Events() []Event { return tr.events }
 
+// emit records an event without an object, attributed to the current
+// task, or to the scheduler outside tasks.
+func (w *World) emit(kind EventKind) { w.emitObj2(kind, nil, nil, 0, 0, 0) }
+
+func (w *World) emitObj(kind EventKind, obj *object, a, b, c int64) {
+	w.emitObj2(kind, obj, nil, a, b, c)
+}
+
+func (w *World) emitObj2(kind EventKind, obj, obj2 *object, a, b, c int64) {
+	if w.ended {
+		return
+	}
+	e := Event{Step: w.step, Time: w.clock, Kind: kind, A: a, B: b, C: c, obj: obj, obj2: obj2}
+	if t := w.running; t != nil {
+		e.Task, e.Proc = t.id, t.proc.id
+	}
+	w.trace.add(&e)
+}
+
+// emitTask records an event about task t (a wake-up).
+func (w *World) emitTask(kind EventKind, t *Task) {
+	w.emitObj2(kind, nil, nil, int64(t.id), 0, 0)
+}
+
+// emitText records an event with a text (a note, a panic).
+func (w *World) emitText(kind EventKind, text string) {
+	if w.ended {
+		return
+	}
+	e := Event{Step: w.step, Time: w.clock, Kind: kind, Text: text}
+	if t := w.running; t != nil {
+		e.Task, e.Proc = t.id, t.proc.id
+	}
+	w.trace.add(&e)
+}
+
+// Detail renders an event's kind-specific detail, e.g. "c1.up [0,5) fd 3"
+// for a write or "acquire mutex pool" for a block.
+func (tr *Trace) Detail(e Event) string {
+	w := tr.w
+	name := func(o *object) string {
+		if o == nil {
+			return "-"
+		}
+		return o.name
+	}
+	switch e.Kind {
+	case EvSpawn:
+		s := w.taskName(int(e.A)) + " in " + name(e.obj)
+		if e.B == 1 {
+			s += " refused: process exited"
+		}
+		return s
+	case EvBlock:
+		return blockDetail(Access(e.A), e.obj, e.B)
+	case EvWake:
+		return w.taskName(int(e.A))
+	case EvLock, EvUnlock, EvEOF, EvShutdown, EvKill, EvProcExit:
+		return name(e.obj)
+	case EvSignal:
+		if e.A != 0 {
+			return name(e.obj) + " -> " + w.taskName(int(e.A))
+		}
+		return name(e.obj) + " -> all " + strconv.FormatInt(e.B, 10)
+	case EvSleep:
+		return time.Duration(e.A).String()
+	case EvTimer:
+		return "timer " + strconv.FormatInt(e.A, 10) + " due " + time.Duration(e.B).String()
+	case EvListen:
+		return name(e.obj) + " fd " + strconv.FormatInt(e.A, 10)
+	case EvDial, EvAccept:
+		return name(e.obj) + " " + name(e.obj2) + " fd " + strconv.FormatInt(e.A, 10)
+	case EvWrite, EvRead:
+		return name(e.obj) + " [" + strconv.FormatInt(e.A, 10) + "," + strconv.FormatInt(e.B, 10) + ") fd " + strconv.FormatInt(e.C, 10)
+	case EvClose:
+		return "fd " + strconv.FormatInt(e.A, 10) + " of " + w.procName(int(e.B)) + " (" + name(e.obj) + ")"
+	case EvFork:
+		return name(e.obj) + " -> " + w.procName(int(e.A))
+	case EvAccess:
+		return Access(e.A).String() + " " + name(e.obj)
+	}
+	return e.Text
+}
+
+// blockDetail renders what a blocked task waits in.
+func blockDetail(acc Access, o *object, a int64) string {
+	switch {
+	case o == nil && acc == AccTimer:
+		return "sleep until " + time.Duration(a).String()
+	case o == nil:
+		return acc.String()
+	case acc == AccRead || acc == AccAccept:
+		return acc.String() + " " + o.name + " fd " + strconv.FormatInt(a, 10)
+	case acc == AccWait && a > 0:
+		return "wait cond " + o.name + " (timeout at " + time.Duration(a).String() + ")"
+	}
+	return acc.String() + " " + objectKindNames[o.kind] + " " + o.name
+}
+
+// describeWait says what a blocked task waits on, for deadlock and hang
+// reports: "acquire mutex pool held by app/worker#1/main/bg".
+func (w *World) describeWait(t *Task) string {
+	on := t.blockedOn
+	s := blockDetail(on.acc, on.obj, 0)
+	if on.obj != nil && on.obj.mu != nil {
+		s += " held by " + on.obj.mu.describeHolder()
+	}
+	if on.acc == AccRead && on.obj != nil {
+		s = "read " + on.obj.name
+	}
+	return s
+}
+
 // jsonEvent is the JSON Lines form of an event.
 type jsonEvent struct {
 	Step    int    `json:"step"`
@@ -149,17 +301,22 @@ type jsonEvent struct {
 	Process string `json:"process"`
 	Task    string `json:"task"`
 	Kind    string `json:"kind"`
+	Object  string `json:"object,omitempty"`
 	Detail  string `json:"detail,omitempty"`
 }
 
 // WriteJSONL writes the kept events as JSON Lines, one object per event with
-// the fields step, time_ns, process, task, kind and detail.
+// the fields step, time_ns, process, task, kind, object (its lineage
+// identity) and detail.
 func (tr *Trace) WriteJSONL(out io.Writer) error {
 	bw := bufio.NewWriter(out)
 	enc := json.NewEncoder(bw)
 	for _, e := range tr.events {
-		je := jsonEvent{Step: e.Step, TimeNS: int64(e.Time), Kind: e.Kind.String(), Detail: e.Detail}
+		je := jsonEvent{Step: e.Step, TimeNS: int64(e.Time), Kind: e.Kind.String(), Detail: tr.Detail(e)}
 		je.Process, je.Task = tr.w.procName(e.Proc), tr.w.taskName(e.Task)
+		if e.obj != nil {
+			je.Object = e.obj.id.String()
+		}
 		if err := enc.Encode(je); err != nil {
 			return err
 		}
@@ -169,6 +326,6 @@ func (tr *Trace) WriteJSONL(out io.Writer) error {
 
 // Format returns a human-readable line for e.
 func (tr *Trace) Format(e Event) string {
-	return fmt.Sprintf("%6d %12v %-10s %-16s %-8s %s", e.Step, e.Time, tr.w.procName(e.Proc),
-		tr.w.taskName(e.Task), e.Kind, e.Detail)
+	return fmt.Sprintf("%6d %12v %-14s %-24s %-8s %s", e.Step, e.Time, tr.w.procName(e.Proc),
+		tr.w.taskName(e.Task), e.Kind, tr.Detail(e))
 }

@@ -29,7 +29,7 @@ func TestWriteJSONL(t *testing.T) {
 			t.Fatalf("line %d: %v", n+1, err)
 		}
 		want := w.Trace().Events()[n]
-		if e.Step != want.Step || e.Kind != want.Kind.String() || e.Detail != want.Detail ||
+		if e.Step != want.Step || e.Kind != want.Kind.String() || e.Detail != w.Trace().Detail(want) ||
 			e.Task != w.taskName(want.Task) || e.Process != w.procName(want.Proc) || e.TimeNS != int64(want.Time) {
 			t.Fatalf("line %d: %+v does not match event %+v", n+1, e, want)
 		}
