@@ -130,8 +130,8 @@ type Stream struct {
 	w        *World
 	buf      []byte // bytes written; buf[head:] are unread, buf[head] is at offset consumed
 	head     int
-	consumed int64  // bytes read so far
-	written  int64  // bytes written so far
+	consumed int64 // bytes read so far
+	written  int64 // bytes written so far
 	writes   spanLog
 	reads    spanLog
 	eof      bool // the writing side shut down or closed

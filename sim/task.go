@@ -64,24 +64,24 @@ type Task struct {
 	yield   func(struct{}) bool
 	next    func() (struct{}, bool)
 
-	w        *World
-	id       int
-	name     string
-	path     string // lineage: process path, spawning task, name and ordinal
-	proc     *Process
-	parent   *Task // the task that started it, or nil
-	daemon   bool
-	started  bool // its function has been entered
-	refused  bool // started in a process that had exited: never runs
-	stuck    bool // recovered the unwind too often; parked for good
-	unwinds  int  // sim operations attempted while unwinding
-	objects  int  // objects created, for their identities
-	spawns   []nameCount
-	queue    *waitq        // the wait queue a blocked task is parked on, if any
-	timer    *Timer        // the timer that wakes a blocked task, if any
-	since    time.Duration // virtual time at which it blocked
-	blockedOn pendingOp    // what a blocked task waits in
-	fn       func()        // the task's function; its coroutine starts at first resume
+	w         *World
+	id        int
+	name      string
+	path      string // lineage: process path, spawning task, name and ordinal
+	proc      *Process
+	parent    *Task // the task that started it, or nil
+	daemon    bool
+	started   bool // its function has been entered
+	refused   bool // started in a process that had exited: never runs
+	stuck     bool // recovered the unwind too often; parked for good
+	unwinds   int  // sim operations attempted while unwinding
+	objects   int  // objects created, for their identities
+	spawns    []nameCount
+	queue     *waitq        // the wait queue a blocked task is parked on, if any
+	timer     *Timer        // the timer that wakes a blocked task, if any
+	since     time.Duration // virtual time at which it blocked
+	blockedOn pendingOp     // what a blocked task waits in
+	fn        func()        // the task's function; its coroutine starts at first resume
 }
 
 // nameCount counts the tasks or processes of one name a parent started,
