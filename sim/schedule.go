@@ -93,27 +93,44 @@ type Param struct {
 //
 //	poolsim-schedule 1
 //	scenario two-writers
-//	param split=writes
+//	param clients=2
+//	split writes
+//	build github.com/poolsim/poolsim@v0.3.0 vcs 4f1c9e0d2b7a dirty
 //	hash 9f3c2a61b0e4d5c7
 //	decisions 3
 //	run 1/2
 //	split 0/3
 //	timer 1/2
 //
-// Lines starting with # and blank lines are ignored. The hash line (the
-// trace hash of the recorded run) is optional; each decision line is
+// Lines starting with # and blank lines are ignored. The param lines are
+// the scenario's parameters. The split line names the world's split policy
+// ("writes" or "bytes"); it is always written, and a file without one reads
+// as SplitWrites. A "split" line whose argument contains a slash is a
+// decision, any other is the policy. The build line names the binary that
+// recorded the run (see BuildID) and the hash line the trace hash of the
+// recorded run; both are optional. Each decision line is
 // "kind choice/options".
 type Schedule struct {
-	Scenario  string
-	Params    []Param
+	Scenario string
+	Params   []Param
+	// Split is the split policy of the recorded world; SplitSet says
+	// whether the schedule stated it (a file without a split line reads as
+	// SplitWrites with SplitSet false).
+	Split    SplitPolicy
+	SplitSet bool
+	// Build identifies the binary that recorded the run, as BuildID
+	// returns it; empty if unknown.
+	Build     string
 	Hash      uint64 // trace hash of the recorded run; 0 if unknown
 	Decisions []Choice
 }
 
-// Schedule returns the decisions taken so far, as a schedule with an empty
-// header and the trace hash so far.
+// Schedule returns the decisions taken so far, as a schedule whose header
+// holds the world's split policy, the running build and the trace hash so
+// far; the scenario and its parameters are left for the caller to fill.
 func (w *World) Schedule() *Schedule {
-	return &Schedule{Hash: w.trace.Hash(), Decisions: w.choices.all()}
+	return &Schedule{Split: w.split, SplitSet: true, Build: BuildID(),
+		Hash: w.trace.Hash(), Decisions: w.choices.all()}
 }
 
 // Param returns the value of the named parameter and whether it is set.
@@ -135,6 +152,10 @@ func (s *Schedule) WriteTo(out io.Writer) (int64, error) {
 	}
 	for _, p := range s.Params {
 		fmt.Fprintf(&b, "param %s=%s\n", p.Key, p.Value)
+	}
+	fmt.Fprintf(&b, "split %s\n", s.Split)
+	if s.Build != "" {
+		fmt.Fprintf(&b, "build %s\n", s.Build)
 	}
 	if s.Hash != 0 {
 		fmt.Fprintf(&b, "hash %016x\n", s.Hash)
@@ -190,6 +211,25 @@ func ReadSchedule(in io.Reader) (*Schedule, error) {
 				return nil, bad("want \"param key=value\", got %q", text)
 			}
 			s.Params = append(s.Params, Param{Key: k, Value: v})
+		case "build":
+			if rest == "" {
+				return nil, bad("want \"build module@version [vcs revision] [dirty]\", got %q", text)
+			}
+			s.Build = rest
+		case "split":
+			if strings.Contains(rest, "/") {
+				c, err := parseChoice(SplitDecision, rest)
+				if err != nil {
+					return nil, bad("%v, got %q", err, text)
+				}
+				s.Decisions = append(s.Decisions, c)
+				break
+			}
+			p, err := ParseSplitPolicy(rest)
+			if err != nil {
+				return nil, bad("%v", err)
+			}
+			s.Split, s.SplitSet = p, true
 		case "hash":
 			h, err := strconv.ParseUint(rest, 16, 64)
 			if err != nil {
@@ -207,13 +247,11 @@ func ReadSchedule(in io.Reader) (*Schedule, error) {
 			if !ok {
 				return nil, bad("unknown line %q", text)
 			}
-			cs, ns, ok := strings.Cut(rest, "/")
-			c, err1 := strconv.Atoi(cs)
-			n, err2 := strconv.Atoi(ns)
-			if !ok || err1 != nil || err2 != nil || n < 2 || c < 0 || c >= n {
-				return nil, bad("want \"%s choice/options\" with 0 <= choice < options and options >= 2, got %q", kind, text)
+			c, err := parseChoice(kind, rest)
+			if err != nil {
+				return nil, bad("%v, got %q", err, text)
 			}
-			s.Decisions = append(s.Decisions, Choice{Kind: kind, Choice: c, N: n})
+			s.Decisions = append(s.Decisions, c)
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -226,6 +264,17 @@ func ReadSchedule(in io.Reader) (*Schedule, error) {
 		return nil, fmt.Errorf("schedule: header says %d decisions, file has %d", count, len(s.Decisions))
 	}
 	return s, nil
+}
+
+// parseChoice parses the "choice/options" of a decision line of kind.
+func parseChoice(kind Kind, text string) (Choice, error) {
+	cs, ns, ok := strings.Cut(text, "/")
+	c, err1 := strconv.Atoi(cs)
+	n, err2 := strconv.Atoi(ns)
+	if !ok || err1 != nil || err2 != nil || n < 2 || c < 0 || c >= n {
+		return Choice{}, fmt.Errorf("want \"%s choice/options\" with 0 <= choice < options and options >= 2", kind)
+	}
+	return Choice{Kind: kind, Choice: c, N: n}, nil
 }
 
 // ReplayStrategy takes its decisions from a schedule.

@@ -3,6 +3,8 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"reflect"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -154,9 +156,13 @@ func TestReadScheduleErrors(t *testing.T) {
 		"poolsim-schedule 1\nrun 2/2\n":  "line 2: want \"run choice/options\"",
 		"poolsim-schedule 1\nrun 0/1\n":  "line 2",
 		"poolsim-schedule 1\njump 0/2\n": "unknown line",
-		"poolsim-schedule 1\ndecisions 2\nrun 0/2": "header says 2 decisions, file has 1",
-		"poolsim-schedule 1\nparam =x\n":           "want \"param key=value\"",
-		"poolsim-schedule 1\nhash zz\n":            "bad hash",
+		"poolsim-schedule 1\ndecisions 2\nrun 0/2":         "header says 2 decisions, file has 1",
+		"poolsim-schedule 1\nparam =x\n":                   "want \"param key=value\"",
+		"poolsim-schedule 1\nhash zz\n":                    "bad hash",
+		"poolsim-schedule 1\nscenario x\nsplit segments\n": "line 3: unknown split policy \"segments\"",
+		"poolsim-schedule 1\nsplit\n":                      "line 2: unknown split policy",
+		"poolsim-schedule 1\nsplit 3/3\n":                  "line 2: want \"split choice/options\"",
+		"poolsim-schedule 1\n\nbuild\n":                    "line 3: want \"build module@version",
 	}
 	for in, want := range cases {
 		_, err := ReadSchedule(strings.NewReader(in))
@@ -171,5 +177,109 @@ func TestReadScheduleErrors(t *testing.T) {
 	}
 	if v, _ := s.Param("a"); v != "b=c" || s.Scenario != "x" || s.Decisions[0] != (Choice{TimerDecision, 1, 3}) {
 		t.Fatalf("parsed %+v", s)
+	}
+}
+
+func TestScheduleHeaderRoundTrip(t *testing.T) {
+	for _, in := range []*Schedule{
+		{Scenario: "two-writers", Params: []Param{{"clients", "2"}, {"mode", "a=b"}},
+			Split: SplitBytes, SplitSet: true, Build: "github.com/poolsim/poolsim@v0.3.0 vcs 4f1c9e0d dirty",
+			Hash: 0x9f3c2a61b0e4d5c7, Decisions: []Choice{{RunDecision, 1, 2}, {SplitDecision, 0, 3}, {TimerDecision, 2, 300}}},
+		{Scenario: "echo", Split: SplitWrites, SplitSet: true, Build: "example.com/m@(devel)",
+			Decisions: []Choice{{SplitDecision, 2, 3}}},
+	} {
+		text := in.String()
+		out, err := ReadSchedule(strings.NewReader(text))
+		if err != nil {
+			t.Fatalf("%v in\n%s", err, text)
+		}
+		if !reflect.DeepEqual(out, in) {
+			t.Errorf("header did not round-trip:\n%+v\nvs\n%+v", out, in)
+		}
+		if out.String() != text {
+			t.Errorf("text did not round-trip:\n%s\nvs\n%s", out, text)
+		}
+	}
+}
+
+func TestWorldScheduleRecordsSplitAndBuild(t *testing.T) {
+	for _, policy := range []SplitPolicy{SplitWrites, SplitBytes} {
+		w, o := runEcho(Random(4), SplitAt(policy))
+		if o.Kind != Completed {
+			t.Fatal(o)
+		}
+		s := w.Schedule()
+		if s.Split != policy || !s.SplitSet || s.Build != BuildID() {
+			t.Fatalf("%v: schedule header split %v set %v build %q", policy, s.Split, s.SplitSet, s.Build)
+		}
+		text := s.String()
+		if !strings.Contains(text, "\nsplit "+policy.String()+"\n") ||
+			!strings.Contains(text, "\nbuild "+BuildID()+"\n") {
+			t.Fatalf("%v: header of\n%s", policy, text)
+		}
+		back, err := ReadSchedule(strings.NewReader(text))
+		if err != nil || back.Split != policy || back.Build != BuildID() {
+			t.Fatalf("%v: read back %+v, %v", policy, back, err)
+		}
+		// the recorded policy is what the replay needs
+		w2, o := runEcho(Replay(back), SplitAt(back.Split))
+		if o.Kind != Completed || w2.Trace().Hash() != w.Trace().Hash() {
+			t.Fatalf("%v: replay %v", policy, o)
+		}
+	}
+}
+
+func TestScheduleWithoutSplitOrBuildReads(t *testing.T) {
+	old := "poolsim-schedule 1\nscenario echo\nparam split=bytes\nhash 00000000000000ff\n" +
+		"decisions 3\nsplit 1/3\nrun 0/2\nsplit 0/2\n"
+	s, err := ReadSchedule(strings.NewReader(old))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Schedule{Scenario: "echo", Params: []Param{{"split", "bytes"}}, Hash: 0xff,
+		Decisions: []Choice{{SplitDecision, 1, 3}, {RunDecision, 0, 2}, {SplitDecision, 0, 2}}}
+	if !reflect.DeepEqual(s, want) {
+		t.Fatalf("read %+v, want %+v", s, want)
+	}
+	if s.Split != SplitWrites || s.SplitSet {
+		t.Errorf("a file without a split line read as split %v (set %v)", s.Split, s.SplitSet)
+	}
+	// written back, it states the default
+	if !strings.Contains(s.String(), "\nsplit writes\n") {
+		t.Errorf("written back without a split line:\n%s", s)
+	}
+}
+
+func TestDescribeBuild(t *testing.T) {
+	main := debug.Module{Path: "github.com/poolsim/poolsim", Version: "v1.2.0"}
+	vcs := func(kv ...string) []debug.BuildSetting {
+		var out []debug.BuildSetting
+		for i := 0; i < len(kv); i += 2 {
+			out = append(out, debug.BuildSetting{Key: kv[i], Value: kv[i+1]})
+		}
+		return out
+	}
+	cases := []struct {
+		info *debug.BuildInfo
+		ok   bool
+		want string
+	}{
+		{&debug.BuildInfo{Main: main, Settings: vcs("-compiler", "gc", "vcs.revision", "abc123", "vcs.modified", "true")}, true,
+			"github.com/poolsim/poolsim@v1.2.0 vcs abc123 dirty"},
+		{&debug.BuildInfo{Main: main, Settings: vcs("vcs.revision", "abc123", "vcs.modified", "false")}, true,
+			"github.com/poolsim/poolsim@v1.2.0 vcs abc123"},
+		{&debug.BuildInfo{Main: debug.Module{Path: "github.com/poolsim/poolsim", Version: "(devel)"}}, true,
+			"github.com/poolsim/poolsim@(devel)"},
+		{&debug.BuildInfo{Main: debug.Module{Path: "example.com/m"}}, true, "example.com/m"},
+		{nil, false, ""},
+	}
+	for _, c := range cases {
+		if got := describeBuild(c.info, c.ok); got != c.want {
+			t.Errorf("describeBuild(%+v) = %q, want %q", c.info, got, c.want)
+		}
+	}
+	// a test binary has build information naming this module
+	if id := BuildID(); !strings.HasPrefix(id, "github.com/poolsim/poolsim") {
+		t.Errorf("BuildID() = %q", id)
 	}
 }
