@@ -4,7 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/jackc/pgproto3/v2"
 	"github.com/poolsim/poolsim/fakepg/engine"
@@ -132,10 +133,5 @@ func (b *backend) readyForQuery() {
 
 // sortedKeys returns m's keys in order.
 func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return slices.Sorted(maps.Keys(m))
 }

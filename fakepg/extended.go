@@ -75,9 +75,7 @@ func (b *backend) sync(body []byte) {
 // dropPortals drops every portal: portals live until their transaction
 // ends.
 func (b *backend) dropPortals() {
-	for name := range b.portals {
-		delete(b.portals, name)
-	}
+	clear(b.portals)
 }
 
 func (b *backend) parse(body []byte) *engine.Error {

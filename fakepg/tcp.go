@@ -5,7 +5,7 @@ import (
 	"log"
 	"net"
 	"runtime/debug"
-	"sync"
+	"sync" //poolsim:allow sync -- serves real TCP; never runs under the simulator
 )
 
 // Serve accepts connections on ln and runs a session for each in its own
@@ -23,6 +23,7 @@ func (s *Server) Serve(ln net.Listener) error {
 			return err
 		}
 		wg.Add(1)
+		//poolsim:allow go -- serves real TCP: one goroutine per accepted connection
 		go func() {
 			defer wg.Done()
 			defer c.Close()

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -102,19 +103,22 @@ func (g *gucState) begin() {
 }
 
 func (g *gucState) commit() {
-	for name, v := range g.local {
-		g.vals[name] = v
-		g.dirty = true
-	}
+	g.apply(g.local)
 	g.inTxn, g.saved, g.local = false, nil, nil
 }
 
 func (g *gucState) abort() {
-	for name, v := range g.saved {
-		g.vals[name] = v
+	g.apply(g.saved)
+	g.inTxn, g.saved, g.local = false, nil, nil
+}
+
+// apply sets every parameter in vals (the order of the copy cannot matter)
+// and marks the values for reporting.
+func (g *gucState) apply(vals map[string]string) {
+	if len(vals) > 0 {
+		maps.Copy(g.vals, vals)
 		g.dirty = true
 	}
-	g.inTxn, g.saved, g.local = false, nil, nil
 }
 
 // assign sets a value, remembering the transaction-start value for abort.

@@ -7,7 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgproto3/v2"
@@ -135,11 +136,7 @@ func (c *Conn) emitHostIdentity(params map[string]string) {
 func buildStartupPacket(params map[string]string) []byte {
 	// Visit the parameters in sorted order so that nothing depends on map
 	// iteration order (dbname, sorting after database, wins over it).
-	names := make([]string, 0, len(params))
-	for k := range params {
-		names = append(names, k)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(params))
 	send := map[string]string{}
 	var keys []string
 	for _, k := range names {
@@ -161,7 +158,7 @@ func buildStartupPacket(params map[string]string) []byte {
 		}
 		send["application_name"] = params["fallback_application_name"]
 	}
-	sort.Strings(keys)
+	slices.Sort(keys)
 
 	msg := pgproto3.StartupMessage{ProtocolVersion: protocolVersion, Parameters: send}
 	buf := make([]byte, 4, 64)
