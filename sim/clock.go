@@ -46,6 +46,7 @@ type Timer struct {
 // point.
 func (w *World) AfterFunc(d time.Duration, fn func()) *Timer {
 	w.point(pendingOp{acc: AccTimer, obj: &w.clockObj})
+	w.emitObj(EvAfter, &w.clockObj, int64(d), 0, 0)
 	return w.after(d, fn)
 }
 

@@ -28,6 +28,7 @@ type endpoint struct {
 func (e *endpoint) retain()         { e.refs++ }
 func (e *endpoint) String() string  { return e.obj.name }
 func (e *endpoint) object() *object { return &e.obj }
+func (e *endpoint) stream() *object { return &e.out.obj }
 
 func (e *endpoint) release() {
 	e.refs--

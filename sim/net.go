@@ -57,6 +57,7 @@ type listener struct {
 func (l *listener) retain()         { l.refs++ }
 func (l *listener) String() string  { return "listen " + l.addr }
 func (l *listener) object() *object { return l.obj }
+func (l *listener) stream() *object { return nil }
 
 func (l *listener) release() {
 	l.refs--
@@ -179,6 +180,7 @@ func (p *Process) Dial(addr string) (*Conn, error) {
 	p.checkCaller("dial", nil)
 	l, ok := w.net.listeners[addr]
 	if !ok || l.closed {
+		w.emitObj(EvDial, obj, -1, 0, 0)
 		return nil, opError("dial", addr, syscall.ECONNREFUSED)
 	}
 	w.net.conns++

@@ -11,6 +11,7 @@ type file interface {
 	retain()
 	release()
 	object() *object
+	stream() *object // the outbound stream of a socket; nil for a listener
 	String() string
 }
 
@@ -117,7 +118,7 @@ func (p *Process) install(f file) int {
 func (p *Process) closeFD(fd int) {
 	f := p.fds[fd]
 	p.fds[fd] = nil
-	p.w.emitObj(EvClose, f.object(), int64(fd), int64(p.id), 0)
+	p.w.emitObj2(EvClose, f.object(), f.stream(), int64(fd), int64(p.id), 0)
 	f.release()
 }
 

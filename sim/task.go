@@ -81,6 +81,7 @@ type Task struct {
 	timer     *Timer        // the timer that wakes a blocked task, if any
 	since     time.Duration // virtual time at which it blocked
 	blockedOn pendingOp     // what a blocked task waits in
+	blockArg  int64         // the block's detail argument (deadline, descriptor)
 	fn        func()        // the task's function; its coroutine starts at first resume
 }
 
@@ -310,7 +311,7 @@ func (w *World) block(q *waitq, on, resume pendingOp, a int64) {
 	}
 	w.emitObj(EvBlock, on.obj, int64(on.acc), a, 0)
 	t.state = blocked
-	t.blockedOn = on
+	t.blockedOn, t.blockArg = on, a
 	t.pending = resume
 	t.since = w.clock
 	t.queue = q

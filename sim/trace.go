@@ -39,6 +39,7 @@ const (
 	EvNote                          // a note from the code under simulation
 	EvProcExit                      // a process exited: its last task returned
 	EvAccess                        // a declared access to shared memory
+	EvAfter                         // a timer was set (AfterFunc)
 	evKindCount
 )
 
@@ -48,7 +49,7 @@ var eventKindNames = [...]string{
 	EvSleep: "sleep", EvTimer: "timer", EvListen: "listen", EvDial: "dial",
 	EvAccept: "accept", EvWrite: "write", EvRead: "read", EvEOF: "eof",
 	EvClose: "close", EvShutdown: "shutdown", EvFork: "fork", EvKill: "kill",
-	EvPanic: "panic", EvNote: "note", EvProcExit: "process-exit", EvAccess: "access",
+	EvPanic: "panic", EvNote: "note", EvProcExit: "process-exit", EvAccess: "access", EvAfter: "after",
 }
 
 // String returns the kind's name as written in JSON Lines traces.
@@ -245,13 +246,16 @@ func (tr *Trace) Detail(e Event) string {
 			return name(e.obj) + " -> " + w.taskName(int(e.A))
 		}
 		return name(e.obj) + " -> all " + strconv.FormatInt(e.B, 10)
-	case EvSleep:
+	case EvSleep, EvAfter:
 		return time.Duration(e.A).String()
 	case EvTimer:
 		return "timer " + strconv.FormatInt(e.A, 10) + " due " + time.Duration(e.B).String()
 	case EvListen:
 		return name(e.obj) + " fd " + strconv.FormatInt(e.A, 10)
 	case EvDial, EvAccept:
+		if e.A < 0 {
+			return name(e.obj) + " refused"
+		}
 		return name(e.obj) + " " + name(e.obj2) + " fd " + strconv.FormatInt(e.A, 10)
 	case EvWrite, EvRead:
 		return name(e.obj) + " [" + strconv.FormatInt(e.A, 10) + "," + strconv.FormatInt(e.B, 10) + ") fd " + strconv.FormatInt(e.C, 10)
@@ -284,12 +288,9 @@ func blockDetail(acc Access, o *object, a int64) string {
 // reports: "acquire mutex pool held by app/worker#1/main/bg".
 func (w *World) describeWait(t *Task) string {
 	on := t.blockedOn
-	s := blockDetail(on.acc, on.obj, 0)
+	s := blockDetail(on.acc, on.obj, t.blockArg)
 	if on.obj != nil && on.obj.mu != nil {
 		s += " held by " + on.obj.mu.describeHolder()
-	}
-	if on.acc == AccRead && on.obj != nil {
-		s = "read " + on.obj.name
 	}
 	return s
 }

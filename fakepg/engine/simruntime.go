@@ -12,12 +12,13 @@ type SimRuntime struct {
 	W *sim.World
 }
 
-// NewMutex returns a sim.Mutex.
-func (r SimRuntime) NewMutex(name string) Mutex { return r.W.NewMutex(name) }
+// NewMutex returns a shared sim.Mutex: the engine's state stands for
+// PostgreSQL's shared memory, which every backend process uses.
+func (r SimRuntime) NewMutex(name string) Mutex { return r.W.NewSharedMutex(name) }
 
-// NewCond returns a sim.Cond on m, which must come from NewMutex.
+// NewCond returns a shared sim.Cond on m, which must come from NewMutex.
 func (r SimRuntime) NewCond(name string, m Mutex) Cond {
-	return simCond{r.W.NewCond(name, m.(*sim.Mutex))}
+	return simCond{r.W.NewSharedCond(name, m.(*sim.Mutex))}
 }
 
 // Sleep sleeps in virtual time.
