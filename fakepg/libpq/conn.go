@@ -40,6 +40,15 @@ type Conn struct {
 	inCursor  int
 	inEnd     int
 
+	// Stream provenance of the buffered bytes, for the consume hook:
+	// segs maps buffer positions to stream offsets, ownRead counts the
+	// bytes this connection has read, offsetter is rw's StreamOffsetter.
+	segs        []segment
+	ownRead     int64
+	offsetter   StreamOffsetter
+	consumeHook func(Consumed)
+	msgErr      string // content error text of the message being parsed
+
 	// pendingReadErr is an error returned by Read together with data; it is
 	// reported by the next read, as a socket would report it.
 	pendingReadErr error
@@ -61,8 +70,9 @@ type Conn struct {
 	verbosity   Verbosity
 	showContext ContextVisibility
 
-	notice  func(msg string)
-	notices []string
+	notice        func(msg string)
+	noticeDefault bool // notice is this connection's default processor
+	notices       []string
 
 	params         map[string]string // lookup only, never iterated
 	bePID          int32
@@ -86,7 +96,6 @@ func NewConn(rw io.ReadWriter) *Conn {
 
 func newConn(rw io.ReadWriter) *Conn {
 	c := &Conn{
-		rw:          rw,
 		sockValid:   true,
 		status:      ConnectionBad,
 		asyncStatus: asyncIdle,
@@ -96,11 +105,16 @@ func newConn(rw io.ReadWriter) *Conn {
 		showContext: PQSHOW_CONTEXT_ERRORS,
 		params:      map[string]string{},
 	}
-	if cl, ok := rw.(io.Closer); ok {
-		c.closer = cl
-	}
-	c.notice = c.defaultNoticeProcessor
+	c.attach(rw)
+	c.notice, c.noticeDefault = c.defaultNoticeProcessor, true
 	return c
+}
+
+// attach makes rw the connection's socket.
+func (c *Conn) attach(rw io.ReadWriter) {
+	c.rw = rw
+	c.closer, _ = rw.(io.Closer)
+	c.offsetter, _ = rw.(StreamOffsetter)
 }
 
 // Status returns the connection status (PQstatus).
@@ -188,6 +202,7 @@ func (c *Conn) dropConnection(flushInput bool) {
 	if flushInput {
 		c.inStart, c.inCursor, c.inEnd = 0, 0, 0
 		c.inBuf = c.inBuf[:0]
+		c.segs = c.segs[:0]
 	}
 	c.cmdQueue = nil
 }

@@ -85,6 +85,12 @@ type startupState struct {
 // "HOST", port PORT, or the hostaddr). Call Finish in either case.
 func Connect(rw io.ReadWriter, params map[string]string) (*Conn, error) {
 	c := newConn(rw)
+	return c, c.connect(params)
+}
+
+// connect runs the startup exchange of a new connection (connectDBStart
+// and connectDBComplete).
+func (c *Conn) connect(params map[string]string) error {
 	st := startupState{user: params["user"], password: params["password"]}
 	c.emitHostIdentity(params)
 
@@ -96,14 +102,14 @@ func Connect(rw io.ReadWriter, params map[string]string) (*Conn, error) {
 		// connectDBComplete: wait, then advance the state machine.
 		if !c.waitSocket() {
 			c.status = ConnectionBad
-			return c, errors.New(c.ErrorMessage())
+			return errors.New(c.ErrorMessage())
 		}
 		switch c.connectPoll(&st) {
 		case pollOK:
-			return c, nil
+			return nil
 		case pollFailed:
 			c.status = ConnectionBad
-			return c, errors.New(c.ErrorMessage())
+			return errors.New(c.ErrorMessage())
 		}
 	}
 }
@@ -220,13 +226,15 @@ func (c *Conn) connectPoll(st *startupState) pollStatus {
 // pollAwaitingResponse handles one message in CONNECTION_AWAITING_RESPONSE.
 // done is false when the state machine should keep going.
 func (c *Conn) pollAwaitingResponse(st *startupState) (pollStatus, bool) {
-	c.inCursor = c.inStart
+	start := c.inStart
+	c.inCursor = start
+	c.msgErr = ""
 	beresp, ok := c.getc()
 	if !ok {
 		return pollReading, true
 	}
 	if beresp != 'R' && beresp != 'E' {
-		c.appendError("expected authentication request from server, but received " + cChar(beresp) + "\n")
+		c.notAuthRequest(beresp, 0, start+1)
 		return pollFailed, true
 	}
 	msgLength32, ok := c.getInt4()
@@ -235,18 +243,18 @@ func (c *Conn) pollAwaitingResponse(st *startupState) (pollStatus, bool) {
 	}
 	msgLength := int(msgLength32)
 	if beresp == 'R' && (msgLength < 8 || msgLength > 2000) {
-		c.appendError("expected authentication request from server, but received " + cChar(beresp) + "\n")
+		c.notAuthRequest(beresp, msgLength32, start+5)
 		return pollFailed, true
 	}
 	if beresp == 'E' && (msgLength < 8 || msgLength > maxShortMessage) {
 		// An error from a pre-3.0 server: plain text after the 'E'.
-		c.inCursor = c.inStart + 1
+		c.inCursor = start + 1
 		text, ok := c.gets()
 		if !ok {
 			return pollReading, true
 		}
 		c.appendError(text)
-		c.inStart = c.inCursor
+		c.consumeTo(beresp, msgLength32, c.inCursor)
 		if len(c.errorMessage) == 0 || c.errorMessage[len(c.errorMessage)-1] != '\n' {
 			c.appendError("\n")
 		}
@@ -255,6 +263,7 @@ func (c *Conn) pollAwaitingResponse(st *startupState) (pollStatus, bool) {
 	msgLength -= 4
 	if c.inEnd-c.inCursor < msgLength {
 		if !c.checkInBufferSpace(int64(c.inCursor) + int64(msgLength)) {
+			c.reportConsumed(beresp, msgLength32, c.inStart, c.failedExtent(c.inStart, msgLength32), noInputMemoryText)
 			return pollFailed, true
 		}
 		return pollReading, true
@@ -263,7 +272,7 @@ func (c *Conn) pollAwaitingResponse(st *startupState) (pollStatus, bool) {
 		if !c.getErrorNotice(true) {
 			return pollReading, true
 		}
-		c.inStart = c.inCursor
+		c.consumeTo(beresp, msgLength32, c.inCursor)
 		// With SQLSTATE 57P03 libpq tries the next host; there is none.
 		return pollFailed, true
 	}
@@ -273,8 +282,9 @@ func (c *Conn) pollAwaitingResponse(st *startupState) (pollStatus, bool) {
 	}
 	msgLength -= 4
 	good := c.sendAuth(uint32(areq), msgLength, st)
-	// The message counts as consumed where the handler stopped reading.
-	c.inStart = c.inCursor
+	// The message counts as consumed where the handler stopped reading
+	// (a failed write in sendAuth may have moved the buffer, cursor too).
+	c.consumeTo(beresp, msgLength32, c.inCursor)
 	if !good {
 		return pollFailed, true
 	}
@@ -283,6 +293,14 @@ func (c *Conn) pollAwaitingResponse(st *startupState) (pollStatus, bool) {
 		c.asyncStatus = asyncBusy
 	}
 	return pollReading, false
+}
+
+// notAuthRequest fails the startup on a message that is not an
+// authentication request; libpq read its bytes up to position end.
+func (c *Conn) notAuthRequest(beresp byte, length int32, end int) {
+	text := "expected authentication request from server, but received " + cChar(beresp) + "\n"
+	c.appendError(text)
+	c.reportConsumed(beresp, length, c.inStart, end, text)
 }
 
 // sendAuth is pg_fe_sendauth for the methods this package supports:

@@ -25,6 +25,13 @@
 // which may block (a simulated socket) and may return any prefix of the
 // available bytes.
 //
+// Two additions serve the simulator. Fork copies a connection the way
+// fork(2) copies a PGconn: the child's copy shares no memory with the
+// parent's but reaches the same socket. SetConsumeHook reports, for every
+// backend message libpq takes from its input buffer or fails on, which
+// inbound stream bytes it was made of: with several readers on one socket
+// these need not be contiguous.
+//
 // Names follow libpq: Exec is PQexec, GetResult is PQgetResult, and so on.
 // The status constants keep libpq's spelling (PGRES_TUPLES_OK,
 // PQTRANS_INERROR) so that texts such as psycopg2's "error with status

@@ -104,7 +104,9 @@ func checkLibpqText(t *testing.T, what, text string, data []byte, queries ...str
 
 // FuzzClientInput feeds arbitrary server bytes as the reply to a query:
 // Exec must return (the reader ends with EOF), the result must be nil or
-// have a valid status, and error texts must be libpq's.
+// have a valid status, and error texts must be libpq's. The consume hook
+// must report disjoint ranges of the input in order, each message's full
+// extent unless framing failed.
 func FuzzClientInput(f *testing.F) {
 	seeds := [][]byte{
 		[]byte("ity_1_id\x00\x00\x00\x00\x00\x17\x00\x04"),
@@ -129,6 +131,7 @@ func FuzzClientInput(f *testing.F) {
 			srv.chunked(int(chunk))
 		}
 		c := NewConn(srv)
+		consumed := record(c)
 		r := c.Exec(q1)
 		if r != nil {
 			if s := r.Status(); s < PGRES_EMPTY_QUERY || s > PGRES_PIPELINE_ABORTED {
@@ -157,5 +160,36 @@ func FuzzClientInput(f *testing.F) {
 		if c.Status() != ConnectionBad {
 			t.Fatal("Finish left the connection usable")
 		}
+		checkConsumed(t, *consumed, data)
 	})
+}
+
+// checkConsumed checks the consume hook's records of a connection that
+// read data from offset 0 and skipped no startup.
+func checkConsumed(t *testing.T, consumed []Consumed, data []byte) {
+	t.Helper()
+	next := int64(0)
+	for _, m := range consumed {
+		total := 0
+		for _, r := range m.Ranges {
+			if r.Off < next || r.Len <= 0 || r.Off+int64(r.Len) > int64(len(data)) {
+				t.Fatalf("range %+v of %+v overlaps or leaves the input (next %d, %d bytes)", r, m, next, len(data))
+			}
+			next = r.Off + int64(r.Len)
+			total += r.Len
+		}
+		if len(m.Ranges) == 0 || data[m.Ranges[0].Off] != m.Type {
+			t.Fatalf("record %+v does not start with its type byte", m)
+		}
+		if strings.Contains(m.Error, "lost synchronization with server") {
+			if total < 5 || total > max(5, int(m.Length)+1) {
+				t.Fatalf("sync loss record %+v covers %d bytes", m, total)
+			}
+		} else if total != int(m.Length)+1 {
+			t.Fatalf("record %+v covers %d bytes", m, total)
+		}
+		if m.Error != "" {
+			checkLibpqText(t, "consumed error", m.Error, data)
+		}
+	}
 }

@@ -15,8 +15,7 @@ import "github.com/jackc/pgproto3/v2"
 // on. asyncStatus is left as it was.
 func (c *Conn) advanceAndError(msgLength int, errmsg string) {
 	c.clearAsyncResult()
-	c.appendError(errmsg + "\n")
-	c.saveErrorResult()
+	c.contentError(errmsg + "\n")
 	c.inCursor = c.inStart + 5 + msgLength
 }
 

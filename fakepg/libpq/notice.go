@@ -8,10 +8,10 @@ package libpq
 // default processor, which appends each text to the list Notices returns.
 // Results keep the processor that was installed when they were made.
 func (c *Conn) SetNoticeProcessor(proc func(msg string)) {
+	c.notice, c.noticeDefault = proc, proc == nil
 	if proc == nil {
-		proc = c.defaultNoticeProcessor
+		c.notice = c.defaultNoticeProcessor
 	}
-	c.notice = proc
 }
 
 // Notices returns the texts the default notice processor has collected.

@@ -37,11 +37,11 @@ func (c *Conn) parseInput() {
 		// Validate the length: under 4 is broken, large lengths are
 		// believed only for a few types.
 		if msgLength < 4 {
-			c.handleSyncLoss(id, msgLength)
+			c.handleSyncLoss(id, msgLength, msgLength32, "")
 			return
 		}
 		if msgLength > maxShortMessage && !validLongMessageType(id) {
-			c.handleSyncLoss(id, msgLength)
+			c.handleSyncLoss(id, msgLength, msgLength32, "")
 			return
 		}
 
@@ -50,10 +50,11 @@ func (c *Conn) parseInput() {
 		avail := c.inEnd - c.inCursor
 		if avail < msgLength {
 			if !c.checkInBufferSpace(int64(c.inCursor) + int64(msgLength)) {
-				c.handleSyncLoss(id, msgLength)
+				c.handleSyncLoss(id, msgLength, msgLength32, noInputMemoryText)
 			}
 			return
 		}
+		c.msgErr = ""
 
 		// NotificationResponse and NoticeResponse are processed in any
 		// state; everything else only while BUSY. In IDLE state an error
@@ -96,15 +97,25 @@ func (c *Conn) parseInput() {
 
 		// Check that the handler consumed exactly the declared length.
 		if c.inCursor == c.inStart+5+msgLength {
-			c.inStart = c.inCursor
+			c.consumeTo(id, msgLength32, c.inCursor)
 		} else {
-			c.appendError("message contents do not agree with length in message type \"" + cChar(id) + "\"\n")
+			c.msgErr = "message contents do not agree with length in message type \"" + cChar(id) + "\"\n"
+			c.appendError(c.msgErr)
 			c.saveErrorResult()
 			c.asyncStatus = asyncReady
 			// Trust the declared length as what to skip.
-			c.inStart += 5 + msgLength
+			c.consumeTo(id, msgLength32, c.inStart+5+msgLength)
 		}
 	}
+}
+
+// contentError records a message that libpq rejects for its contents but
+// skips by its declared length: the text goes to the error message and to
+// the consume hook.
+func (c *Conn) contentError(text string) {
+	c.msgErr = text
+	c.appendError(text)
+	c.saveErrorResult()
 }
 
 // parseBusyMessage handles one complete message in BUSY state (the switch
@@ -189,8 +200,7 @@ func (c *Conn) parseBusyMessage(id byte, msgLength int) bool {
 		case c.errorResult || (c.result != nil && c.result.status == PGRES_FATAL_ERROR):
 			c.inCursor += msgLength
 		default:
-			c.appendError("server sent data (\"D\" message) without prior row description (\"T\" message)\n")
-			c.saveErrorResult()
+			c.contentError("server sent data (\"D\" message) without prior row description (\"T\" message)\n")
 			c.inCursor += msgLength
 		}
 	case 'G': // CopyInResponse
@@ -212,8 +222,7 @@ func (c *Conn) parseBusyMessage(id byte, msgLength int) bool {
 		c.inCursor += msgLength
 	case 'c': // CopyDone: ignored
 	default:
-		c.appendError("unexpected response from server; first received character was \"" + cChar(id) + "\"\n")
-		c.saveErrorResult()
+		c.contentError("unexpected response from server; first received character was \"" + cChar(id) + "\"\n")
 		c.asyncStatus = asyncReady
 		c.inCursor += msgLength
 	}
@@ -224,10 +233,20 @@ func (c *Conn) parseBusyMessage(id byte, msgLength int) bool {
 // encoding of it.
 func cChar(b byte) string { return string([]byte{b}) }
 
+// noInputMemoryText is pqCheckInBufferSpace's error text.
+const noInputMemoryText = "cannot allocate memory for input buffer\n"
+
 // handleSyncLoss is libpq's handleSyncLoss: report, make an error result,
 // close the socket, discard all input, and mark the connection bad.
-func (c *Conn) handleSyncLoss(id byte, msgLength int) {
-	c.appendError(fmt.Sprintf("lost synchronization with server: got message type \"%s\", length %d\n", cChar(id), msgLength))
+// msgLength is the length libpq prints, lengthWord the length as read, and
+// before the error text already appended for this message (for the consume
+// hook).
+func (c *Conn) handleSyncLoss(id byte, msgLength int, lengthWord int32, before string) {
+	text := fmt.Sprintf("lost synchronization with server: got message type \"%s\", length %d\n", cChar(id), msgLength)
+	c.appendError(text)
+	if c.consumeHook != nil {
+		c.reportConsumed(id, lengthWord, c.inStart, c.failedExtent(c.inStart, lengthWord), before+text)
+	}
 	c.saveErrorResult()
 	c.asyncStatus = asyncReady
 	c.dropConnection(true)

@@ -56,6 +56,7 @@ func (c *Conn) readData() int {
 		n, err = c.rw.Read(c.inBuf[c.inEnd : c.inEnd+want])
 	}
 	if n > 0 {
+		c.noteRead(c.inEnd, c.readOffset(n), n)
 		c.inEnd += n
 		c.inBuf = c.inBuf[:c.inEnd]
 		c.emptyReads = 0
@@ -189,7 +190,7 @@ func (c *Conn) checkInBufferSpace(bytesNeeded int64) bool {
 		c.inBufSize = int(newsize)
 		return true
 	}
-	c.appendError("cannot allocate memory for input buffer\n")
+	c.appendError(noInputMemoryText)
 	return false
 }
 
@@ -199,6 +200,7 @@ func (c *Conn) leftJustify() {
 	if c.inStart < c.inEnd {
 		if c.inStart > 0 {
 			n := copy(c.inBuf, c.inBuf[c.inStart:c.inEnd])
+			c.shiftSegments(c.inStart)
 			c.inEnd -= c.inStart
 			c.inCursor -= c.inStart
 			c.inStart = 0
@@ -207,5 +209,6 @@ func (c *Conn) leftJustify() {
 	} else {
 		c.inStart, c.inCursor, c.inEnd = 0, 0, 0
 		c.inBuf = c.inBuf[:0]
+		c.segs = c.segs[:0]
 	}
 }

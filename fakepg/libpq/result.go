@@ -34,12 +34,13 @@ type Result struct {
 
 	clientEncoding encoding
 	notice         func(msg string) // the connection's notice processor when made
+	noticeDefault  bool             // notice is the connection's default processor
 }
 
 // makeResult is PQmakeEmptyPGresult(conn, status) for the statuses libpq's
 // internals use: it copies the connection data a result needs.
 func (c *Conn) makeResult(status ExecStatus) *Result {
-	return &Result{status: status, clientEncoding: c.clientEncoding, notice: c.notice}
+	return &Result{status: status, clientEncoding: c.clientEncoding, notice: c.notice, noticeDefault: c.noticeDefault}
 }
 
 // Status returns the result status (PQresultStatus).
