@@ -17,14 +17,6 @@ const ormQuery = "SELECT activity_1.id AS activity_1_id, activity_1.name AS acti
 	"activity_1.kind AS activity_1_kind, activity_1.owner AS activity_1_owner, " +
 	"activity_1.payload AS activity_1_payload FROM activity AS activity_1 ORDER BY activity_1.id"
 
-// offsetConn is a simulated socket that tells libpq where its bytes sit in
-// the inbound stream.
-type offsetConn struct{ *sim.Conn }
-
-// StreamOffset returns the offset of the next byte the inbound stream
-// delivers.
-func (c offsetConn) StreamOffset() int64 { return c.Inbound().Consumed() }
-
 // consumedBy is one backend message as a process's libpq took it.
 type consumedBy struct {
 	proc *sim.Process
@@ -67,7 +59,7 @@ func forkedLibpq(w *sim.World, record bool) *forkedRun {
 			panic(err)
 		}
 		run.sock = sock
-		c, err := libpq.Connect(offsetConn{sock}, map[string]string{"user": "postgres"})
+		c, err := libpq.Connect(sock, map[string]string{"user": "postgres"})
 		if err != nil {
 			panic(err)
 		}
@@ -79,7 +71,7 @@ func forkedLibpq(w *sim.World, record bool) *forkedRun {
 				i, strings.Repeat("x", 3000)))
 		}
 		app.Fork("worker", func(kid *sim.Process) {
-			copied := c.Fork(offsetConn{sock.In(kid)})
+			copied := c.Fork(sock.In(kid))
 			hook(copied, kid)
 			kid.Go("worker-main", func() {
 				for range 2 {
