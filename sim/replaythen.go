@@ -32,13 +32,13 @@ func (r *ReplayThenStrategy) Choose(d Decision) int {
 	if !r.switched {
 		if r.matched < len(r.s.Decisions) {
 			c := r.s.Decisions[r.matched]
-			if c.Kind == d.Kind && c.N == d.N {
+			ok, why := c.fits(d)
+			if ok {
 				r.matched++
 				return c.Choice
 			}
 			r.diverged = true
-			r.reason = fmt.Sprintf("decision %d at step %d: recorded %s %d/%d, the run offers %s with %d options",
-				d.Index, d.Step, c.Kind, c.Choice, c.N, d.Kind, d.N)
+			r.reason = fmt.Sprintf("decision %d at step %d: %s", d.Index, d.Step, why)
 		}
 		r.switched = true
 	}

@@ -153,7 +153,7 @@ func TestReplayThenSwitchesAtAMismatch(t *testing.T) {
 			if !slices.Equal(got[:k], full.Decisions[:k]) {
 				t.Error("the decisions before the mismatch were not replayed")
 			}
-			if got[k] != (Choice{Kind: orig.Kind, N: orig.N}) {
+			if got[k].Kind != orig.Kind || got[k].N != orig.N || got[k].Choice != 0 {
 				t.Errorf("decision %d is %+v, want option 0 of the run's %v", k, got[k], orig)
 			}
 			// every decision from the mismatch on went to next, even those
@@ -167,7 +167,7 @@ func TestReplayThenSwitchesAtAMismatch(t *testing.T) {
 
 func TestReplayThenLongerThanTheRun(t *testing.T) {
 	full := recordEcho(t, Random(9))
-	longer := &Schedule{Decisions: append(slices.Clone(full.Decisions), Choice{RunDecision, 1, 2})}
+	longer := &Schedule{Decisions: append(slices.Clone(full.Decisions), Choice{RunDecision, 1, 2, ""})}
 	next := &counting{}
 	r := ReplayThen(longer, next)
 	w, o := runEcho(r)

@@ -13,10 +13,62 @@ import (
 const ScheduleVersion = 1
 
 // Choice is one recorded decision: option Choice of N options of a kind.
+// For a run decision, Task is the path of the task the choice ran (empty
+// when unknown, as in files written without it).
 type Choice struct {
 	Kind   Kind
 	Choice int
 	N      int
+	Task   string
+}
+
+// fits reports whether a recorded choice answers decision d: the same
+// kind, the same number of options, and, when the recorded task is known,
+// the same task behind the chosen option. It returns why not.
+func (c Choice) fits(d Decision) (bool, string) {
+	if c.Kind != d.Kind || c.N != d.N {
+		return false, fmt.Sprintf("recorded %s %d/%d, the run offers %s with %d options", c.Kind, c.Choice, c.N, d.Kind, d.N)
+	}
+	if c.Task != "" {
+		if t := d.Task(c.Choice); t != nil && t.path != c.Task {
+			return false, fmt.Sprintf("recorded run %d/%d for task %s, the run's option %d is task %s", c.Choice, c.N, c.Task, c.Choice, t.path)
+		}
+	}
+	return true, ""
+}
+
+// runTasks records the IDs of the tasks run decisions chose, in chunks
+// that double in size, so that recording never copies.
+type runTasks struct {
+	chunks [][]int32
+}
+
+func (r *runTasks) add(id int) {
+	k := len(r.chunks) - 1
+	if k < 0 || len(r.chunks[k]) == cap(r.chunks[k]) {
+		size := 64
+		if k >= 0 {
+			size = min(2*cap(r.chunks[k]), 1<<16)
+		}
+		r.chunks = append(r.chunks, make([]int32, 0, size))
+		k++
+	}
+	r.chunks[k] = append(r.chunks[k], int32(id))
+}
+
+// paths fills in the Task of every run decision of cs.
+func (r *runTasks) paths(w *World, cs []Choice) {
+	k, i := 0, 0
+	for j := range cs {
+		if cs[j].Kind != RunDecision {
+			continue
+		}
+		if i == len(r.chunks[k]) {
+			k, i = k+1, 0
+		}
+		cs[j].Task = w.taskName(int(r.chunks[k][i]))
+		i++
+	}
 }
 
 // choiceLog records decisions compactly, in fixed-size chunks so that
@@ -129,8 +181,10 @@ type Schedule struct {
 // holds the world's split policy, the running build and the trace hash so
 // far; the scenario and its parameters are left for the caller to fill.
 func (w *World) Schedule() *Schedule {
+	cs := w.choices.all()
+	w.chosen.paths(w, cs)
 	return &Schedule{Split: w.split, SplitSet: true, Build: BuildID(),
-		Hash: w.trace.Hash(), Decisions: w.choices.all()}
+		Hash: w.trace.Hash(), Decisions: cs}
 }
 
 // Param returns the value of the named parameter and whether it is set.
@@ -162,7 +216,11 @@ func (s *Schedule) WriteTo(out io.Writer) (int64, error) {
 	}
 	fmt.Fprintf(&b, "decisions %d\n", len(s.Decisions))
 	for _, c := range s.Decisions {
-		fmt.Fprintf(&b, "%s %d/%d\n", c.Kind, c.Choice, c.N)
+		if c.Task != "" {
+			fmt.Fprintf(&b, "%s %d/%d %s\n", c.Kind, c.Choice, c.N, c.Task)
+		} else {
+			fmt.Fprintf(&b, "%s %d/%d\n", c.Kind, c.Choice, c.N)
+		}
 	}
 	n, err := io.WriteString(out, b.String())
 	return int64(n), err
@@ -266,15 +324,21 @@ func ReadSchedule(in io.Reader) (*Schedule, error) {
 	return s, nil
 }
 
-// parseChoice parses the "choice/options" of a decision line of kind.
+// parseChoice parses the "choice/options [task path]" of a decision line of
+// kind.
 func parseChoice(kind Kind, text string) (Choice, error) {
+	text, task, _ := strings.Cut(text, " ")
+	task = strings.TrimSpace(task)
+	if task != "" && kind != RunDecision {
+		return Choice{}, fmt.Errorf("want \"%s choice/options\": only run decisions name a task", kind)
+	}
 	cs, ns, ok := strings.Cut(text, "/")
 	c, err1 := strconv.Atoi(cs)
 	n, err2 := strconv.Atoi(ns)
 	if !ok || err1 != nil || err2 != nil || n < 2 || c < 0 || c >= n {
 		return Choice{}, fmt.Errorf("want \"%s choice/options\" with 0 <= choice < options and options >= 2", kind)
 	}
-	return Choice{Kind: kind, Choice: c, N: n}, nil
+	return Choice{Kind: kind, Choice: c, N: n, Task: task}, nil
 }
 
 // ReplayStrategy takes its decisions from a schedule.
@@ -298,8 +362,8 @@ func (r *ReplayStrategy) Choose(d Decision) int {
 		return -1
 	}
 	c := r.s.Decisions[r.next]
-	if c.Kind != d.Kind || c.N != d.N {
-		r.reason = fmt.Sprintf("recorded %s %d/%d, the run offers %s with %d options", c.Kind, c.Choice, c.N, d.Kind, d.N)
+	if ok, why := c.fits(d); !ok {
+		r.reason = why
 		return -1
 	}
 	r.next++

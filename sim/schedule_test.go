@@ -175,7 +175,7 @@ func TestReadScheduleErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := s.Param("a"); v != "b=c" || s.Scenario != "x" || s.Decisions[0] != (Choice{TimerDecision, 1, 3}) {
+	if v, _ := s.Param("a"); v != "b=c" || s.Scenario != "x" || s.Decisions[0] != (Choice{TimerDecision, 1, 3, ""}) {
 		t.Fatalf("parsed %+v", s)
 	}
 }
@@ -184,9 +184,9 @@ func TestScheduleHeaderRoundTrip(t *testing.T) {
 	for _, in := range []*Schedule{
 		{Scenario: "two-writers", Params: []Param{{"clients", "2"}, {"mode", "a=b"}},
 			Split: SplitBytes, SplitSet: true, Build: "github.com/poolsim/poolsim@v0.3.0 vcs 4f1c9e0d dirty",
-			Hash: 0x9f3c2a61b0e4d5c7, Decisions: []Choice{{RunDecision, 1, 2}, {SplitDecision, 0, 3}, {TimerDecision, 2, 300}}},
+			Hash: 0x9f3c2a61b0e4d5c7, Decisions: []Choice{{RunDecision, 1, 2, "main/t1"}, {SplitDecision, 0, 3, ""}, {TimerDecision, 2, 300, ""}}},
 		{Scenario: "echo", Split: SplitWrites, SplitSet: true, Build: "example.com/m@(devel)",
-			Decisions: []Choice{{SplitDecision, 2, 3}}},
+			Decisions: []Choice{{SplitDecision, 2, 3, ""}}},
 	} {
 		text := in.String()
 		out, err := ReadSchedule(strings.NewReader(text))
@@ -237,7 +237,7 @@ func TestScheduleWithoutSplitOrBuildReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &Schedule{Scenario: "echo", Params: []Param{{"split", "bytes"}}, Hash: 0xff,
-		Decisions: []Choice{{SplitDecision, 1, 3}, {RunDecision, 0, 2}, {SplitDecision, 0, 2}}}
+		Decisions: []Choice{{SplitDecision, 1, 3, ""}, {RunDecision, 0, 2, ""}, {SplitDecision, 0, 2, ""}}}
 	if !reflect.DeepEqual(s, want) {
 		t.Fatalf("read %+v, want %+v", s, want)
 	}
@@ -281,5 +281,35 @@ func TestDescribeBuild(t *testing.T) {
 	// a test binary has build information naming this module
 	if id := BuildID(); !strings.HasPrefix(id, "github.com/poolsim/poolsim") {
 		t.Errorf("BuildID() = %q", id)
+	}
+}
+
+// TestReplayChecksTaskPaths: run decisions record the task they ran, and
+// a replay whose option now stands for another task diverges, naming both.
+func TestReplayChecksTaskPaths(t *testing.T) {
+	w, _ := runEcho(Random(5))
+	s := w.Schedule()
+	k := -1
+	for i, c := range s.Decisions {
+		if c.Kind == RunDecision {
+			if c.Task == "" {
+				t.Fatalf("run decision %d records no task", i)
+			}
+			if k < 0 && c.Task != "main/client0" {
+				k = i
+			}
+		}
+	}
+	text := s.String()
+	back, err := ReadSchedule(strings.NewReader(text))
+	if err != nil || back.String() != text {
+		t.Fatalf("round trip: %v", err)
+	}
+	back.Decisions[k].Task = "main/nobody"
+	w2 := New(Replay(back))
+	echoWorkload(w2, 3)
+	o := w2.Run()
+	if o.Kind != Diverged || !strings.Contains(o.Divergence.Reason, "for task main/nobody, the run's option") {
+		t.Fatalf("got %v", o)
 	}
 }

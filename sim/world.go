@@ -50,6 +50,7 @@ type World struct {
 	clockObj     object
 
 	choices    choiceLog
+	chosen     runTasks // the task each run decision ran
 	trace      Trace
 	net        network
 	stratPanic *strategyPanic
@@ -249,6 +250,9 @@ func (w *World) decide(kind Kind, n int) int {
 		return -1
 	}
 	w.choices.add(kind, c, n)
+	if kind == RunDecision {
+		w.chosen.add(w.runOption(c).id)
+	}
 	return c
 }
 
