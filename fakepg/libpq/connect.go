@@ -88,6 +88,15 @@ func Connect(rw io.ReadWriter, params map[string]string) (*Conn, error) {
 	return c, c.connect(params)
 }
 
+// ConnectObserved is Connect with a consume hook (see SetConsumeHook)
+// installed before the startup exchange, so that the hook also sees the
+// startup's messages.
+func ConnectObserved(rw io.ReadWriter, params map[string]string, hook func(Consumed)) (*Conn, error) {
+	c := newConn(rw)
+	c.consumeHook = hook
+	return c, c.connect(params)
+}
+
 // connect runs the startup exchange of a new connection (connectDBStart
 // and connectDBComplete).
 func (c *Conn) connect(params map[string]string) error {
