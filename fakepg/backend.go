@@ -28,6 +28,8 @@ type backend struct {
 	queries        queryCache
 	ignoreTillSync bool
 
+	replies replies
+
 	truth *truthRecorder // nil unless the stream is a simulated connection
 }
 
@@ -67,14 +69,18 @@ func (b *backend) run() error {
 
 func (b *backend) loop() error {
 	for {
+		if err := b.out.err; err != nil {
+			return errClientLost{err}
+		}
 		m, err := b.in.next()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
+			b.truth.message(b, m, err)
 			return err
 		}
-		b.truth.message(b, m)
+		b.truth.message(b, m, nil)
 		switch m.typ {
 		case 'Q':
 			b.simpleQuery(m.body)
@@ -116,7 +122,8 @@ func (b *backend) sendError(e *engine.Error) {
 	case "WARNING", "NOTICE", "INFO", "LOG", "DEBUG":
 		typ = 'N'
 	}
-	b.out.put(encodeError(nil, typ, e))
+	b.replies.enc = encodeError(b.replies.enc[:0], typ, e)
+	b.out.put(b.replies.enc)
 	b.out.flush()
 }
 
@@ -124,9 +131,9 @@ func (b *backend) sendError(e *engine.Error) {
 // flushes.
 func (b *backend) readyForQuery() {
 	for _, r := range b.sess.Reports() {
-		b.out.put(encode(nil, &pgproto3.ParameterStatus{Name: r.Name, Value: r.Value}))
+		b.send(&pgproto3.ParameterStatus{Name: r.Name, Value: r.Value})
 	}
-	b.out.put(encode(nil, &pgproto3.ReadyForQuery{TxStatus: b.sess.TxStatus()}))
+	b.sendReady(b.sess.TxStatus())
 	b.out.flush()
 	b.truth.replied(b)
 }

@@ -63,16 +63,20 @@ func (r *msgReader) bytesN(n int) []byte {
 	return v
 }
 
-func (r *msgReader) cstring() string {
+func (r *msgReader) cstring() string { return string(r.cbytes()) }
+
+// cbytes reads a NUL-terminated string without copying it: the bytes are
+// the message body's.
+func (r *msgReader) cbytes() []byte {
 	if r.err != nil {
-		return ""
+		return nil
 	}
 	i := bytes.IndexByte(r.b, 0)
 	if i < 0 {
 		r.fail("invalid string in message")
-		return ""
+		return nil
 	}
-	s := string(r.b[:i])
+	s := r.b[:i:i]
 	r.b = r.b[i+1:]
 	return s
 }
@@ -85,18 +89,27 @@ func (r *msgReader) end() *engine.Error {
 	return r.err
 }
 
-func decodeQuery(body []byte) (pgproto3.Query, *engine.Error) {
+// decodeQuery decodes a Query's string; the bytes are the body's.
+func decodeQuery(body []byte) ([]byte, *engine.Error) {
 	r := &msgReader{b: body}
-	q := pgproto3.Query{String: r.cstring()}
+	q := r.cbytes()
 	return q, r.end()
 }
 
-func decodeParse(body []byte) (pgproto3.Parse, *engine.Error) {
+// parseMessage is a decoded Parse whose query string is still the body's
+// bytes.
+type parseMessage struct {
+	name          string
+	query         []byte
+	parameterOIDs []uint32
+}
+
+func decodeParse(body []byte) (parseMessage, *engine.Error) {
 	r := &msgReader{b: body}
-	m := pgproto3.Parse{Name: r.cstring(), Query: r.cstring()}
+	m := parseMessage{name: r.cstring(), query: r.cbytes()}
 	n := int(r.int16())
 	for i := 0; i < n && r.err == nil; i++ {
-		m.ParameterOIDs = append(m.ParameterOIDs, uint32(r.int32()))
+		m.parameterOIDs = append(m.parameterOIDs, uint32(r.int32()))
 	}
 	return m, r.end()
 }

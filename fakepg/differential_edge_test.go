@@ -308,3 +308,20 @@ func TestDifferentialEdgeTimeouts(t *testing.T) {
 		pgtest.Terminate("s2"),
 	})
 }
+
+// Text compares as text (byte order under the C collation), even when the
+// values spell numbers; numeric and float8 compare by value, NaN above
+// every number.
+func TestDifferentialEdgeTextOrder(t *testing.T) {
+	differential(t, pgtest.Script{
+		pgtest.Connect("s", nil),
+		pgtest.Query("s", "INSERT INTO kv VALUES ('1', 1), ('1.0', 2), ('10', 3), ('1e0', 4), ('9', 5)"),
+		pgtest.Query("s", "SELECT k FROM kv ORDER BY k"),
+		pgtest.Query("s", "SELECT k FROM kv ORDER BY k DESC"),
+		pgtest.Query("s", "SELECT k, v FROM kv WHERE k = '1.0'"),
+		pgtest.Query("s", "SELECT k FROM kv WHERE k > '1' AND k <= '9' ORDER BY k"),
+		pgtest.Query("s", "SELECT '10' < '9', 10 < 9, '1.0'::numeric = '1'::numeric, 1.50 > 1.4"),
+		pgtest.Query("s", "SELECT 'NaN'::float8 > 1e300, 'NaN'::float8 = 'NaN'::float8, 'NaN'::numeric > 1"),
+		pgtest.Terminate("s"),
+	})
+}

@@ -12,7 +12,9 @@
 // backend's send buffer and flushed at ReadyForQuery, errors, notices,
 // Flush and Sync, and PostgreSQL's reaction to garbled input (FATAL 08P01
 // or a silent close). Under the simulator a server also records ground
-// truth: for every frontend message, the tasks that wrote its bytes.
+// truth (Server.Truth): for every session its startup packets, its
+// requests with the tasks that wrote every message's bytes (garbled ones
+// included) and the range of each reply, and why the session ended.
 //
 // The client side, a libpq-faithful frontend, is package fakepg/libpq.
 package fakepg

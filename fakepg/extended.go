@@ -2,7 +2,6 @@ package fakepg
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgproto3/v2"
 	"github.com/poolsim/poolsim/fakepg/engine"
@@ -83,10 +82,10 @@ func (b *backend) parse(body []byte) *engine.Error {
 	if derr != nil {
 		return derr
 	}
-	if msg.Name == "" {
+	if msg.name == "" {
 		delete(b.stmts, "") // replaced even when the new one fails
 	}
-	cq, err := b.cachedQuery(msg.Query)
+	cq, err := b.cachedQuery(msg.query)
 	if err != nil {
 		return parseError(err)
 	}
@@ -103,25 +102,25 @@ func (b *backend) parse(body []byte) *engine.Error {
 		// plans for unspecified parameter types are shared with the simple
 		// protocol's cache; declared types make a plan of its own
 		plan := cq.plans[0]
-		if plan == nil || len(msg.ParameterOIDs) > 0 {
+		if plan == nil || len(msg.parameterOIDs) > 0 {
 			var perr *engine.Error
-			if plan, perr = b.sess.Prepare(stmts[0], msg.ParameterOIDs); perr != nil {
+			if plan, perr = b.sess.Prepare(stmts[0], msg.parameterOIDs); perr != nil {
 				return perr
 			}
-			if len(msg.ParameterOIDs) == 0 && cacheable(stmts[0]) {
+			if len(msg.parameterOIDs) == 0 && cacheable(stmts[0]) {
 				cq.plans[0] = plan
 			}
 		}
 		ps.plan = plan
 	}
-	if msg.Name != "" {
-		if _, exists := b.stmts[msg.Name]; exists {
+	if msg.name != "" {
+		if _, exists := b.stmts[msg.name]; exists {
 			return &engine.Error{Severity: "ERROR", Code: engine.DuplicatePreparedStatement,
-				Message: fmt.Sprintf("prepared statement \"%s\" already exists", msg.Name)}
+				Message: fmt.Sprintf("prepared statement \"%s\" already exists", msg.name)}
 		}
 	}
-	b.stmts[msg.Name] = ps
-	b.out.put(encode(nil, &pgproto3.ParseComplete{}))
+	b.stmts[msg.name] = ps
+	b.send(&pgproto3.ParseComplete{})
 	return nil
 }
 
@@ -203,7 +202,7 @@ func (b *backend) bind(body []byte) *engine.Error {
 		}
 	}
 	b.portals[msg.DestinationPortal] = &portal{stmt: ps, params: params, formats: msg.ResultFormatCodes}
-	b.out.put(encode(nil, &pgproto3.BindComplete{}))
+	b.send(&pgproto3.BindComplete{})
 	return nil
 }
 
@@ -237,11 +236,11 @@ func (b *backend) describe(body []byte) *engine.Error {
 				oids = append(oids, t.OID)
 			}
 		}
-		b.out.put(encode(nil, &pgproto3.ParameterDescription{ParameterOIDs: oids}))
+		b.send(&pgproto3.ParameterDescription{ParameterOIDs: oids})
 		if plan != nil && plan.Columns != nil {
-			b.out.put(rowDescription(plan.Columns, nil))
+			b.sendRowDescription(plan.Columns, nil)
 		} else {
-			b.out.put(encode(nil, &pgproto3.NoData{}))
+			b.send(&pgproto3.NoData{})
 		}
 	case 'P':
 		p, ok := b.portals[msg.Name]
@@ -253,9 +252,9 @@ func (b *backend) describe(body []byte) *engine.Error {
 			return engine.FailedBlockError()
 		}
 		if p.stmt.plan != nil && p.stmt.plan.Columns != nil {
-			b.out.put(rowDescription(p.stmt.plan.Columns, p.formats))
+			b.sendRowDescription(p.stmt.plan.Columns, p.formats)
 		} else {
-			b.out.put(encode(nil, &pgproto3.NoData{}))
+			b.send(&pgproto3.NoData{})
 		}
 	default:
 		return protocolError(fmt.Sprintf("invalid DESCRIBE message subtype %d", msg.ObjectType))
@@ -275,7 +274,7 @@ func (b *backend) execute(body []byte) *engine.Error {
 	}
 	plan := p.stmt.plan
 	if plan == nil {
-		b.out.put(encode(nil, &pgproto3.EmptyQueryResponse{}))
+		b.send(&pgproto3.EmptyQueryResponse{})
 		return nil
 	}
 	if b.sess.InFailedBlock() && !plan.Exit() {
@@ -294,36 +293,25 @@ func (b *backend) execute(body []byte) *engine.Error {
 		}
 		p.ran, p.res = true, res
 		b.sendNotices(res)
-		if plan.TransactionControl {
-			b.sess.FinishCommand()
-		}
 	}
 	rows := p.res.Rows[p.next:]
 	if max := int32(msg.MaxRows); max > 0 && int(max) <= len(rows) {
 		rows = rows[:max]
 		b.sendRows(p.res, p.formats, rows)
 		p.next += len(rows)
-		b.out.put(encode(nil, &pgproto3.PortalSuspended{}))
+		b.send(&pgproto3.PortalSuspended{})
 		return nil
 	}
 	b.sendRows(p.res, p.formats, rows)
 	p.next += len(rows)
 	tag := p.res.Tag
 	if plan.Columns != nil {
-		tag = recount(tag, len(rows)) // rows this Execute returned
+		tag.Rows = len(rows) // the rows this Execute returned
 	} else {
 		p.done = true // a statement without rows runs once
 	}
-	b.out.put(encode(nil, &pgproto3.CommandComplete{CommandTag: []byte(tag)}))
+	b.sendCommandComplete(tag)
 	return nil
-}
-
-// recount replaces the row count that ends a command tag.
-func recount(tag string, n int) string {
-	if i := strings.LastIndexByte(tag, ' '); i >= 0 {
-		return fmt.Sprintf("%s %d", tag[:i], n)
-	}
-	return tag
 }
 
 func (b *backend) closeMessage(body []byte) *engine.Error {
@@ -340,6 +328,6 @@ func (b *backend) closeMessage(body []byte) *engine.Error {
 	default:
 		return protocolError(fmt.Sprintf("invalid CLOSE message subtype %d", msg.ObjectType))
 	}
-	b.out.put(encode(nil, &pgproto3.CloseComplete{}))
+	b.send(&pgproto3.CloseComplete{})
 	return nil
 }

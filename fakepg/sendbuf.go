@@ -13,7 +13,7 @@ const SendBufferSize = 8192
 type sendBuffer struct {
 	w       io.Writer
 	buf     []byte
-	written int64 // bytes handed to w so far
+	written int64 // bytes w accepted so far
 	err     error // the first write error; later output is dropped
 }
 
@@ -39,8 +39,9 @@ func (b *sendBuffer) flush() {
 		return
 	}
 	if b.err == nil {
-		_, b.err = b.w.Write(b.buf)
-		b.written += int64(len(b.buf))
+		var n int
+		n, b.err = b.w.Write(b.buf)
+		b.written += int64(n)
 	}
 	b.buf = b.buf[:0]
 }

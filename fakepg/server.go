@@ -59,13 +59,16 @@ func (s *Server) DB() *engine.DB { return s.db }
 // ServeConn runs one session over rw until the client terminates, the
 // stream ends or the session fails. It returns nil for a clean end
 // (Terminate or EOF at a message boundary) and otherwise the reason the
-// session ended: a FATAL error sent to the client, or a condition
-// PostgreSQL only logs (an invalid message length, a truncated message).
+// session ended: a FATAL error sent to the client, a condition PostgreSQL
+// only logs (an invalid message length, a truncated message), or a failed
+// write to the client, after which the session reads no more.
 // It never panics on any input.
 func (s *Server) ServeConn(rw io.ReadWriter) error {
 	b := newBackend(s, rw)
+	defer b.truth.unwound(b) // a killed backend never returns from run
 	err := b.run()
 	b.out.flush()
+	b.truth.ended(b, err)
 	if errors.Is(err, errTerminate) {
 		return nil
 	}

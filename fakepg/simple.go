@@ -19,65 +19,39 @@ func (b *backend) simpleQuery(body []byte) {
 		return
 	}
 	b.dropUnnamed()
-	cq, err := b.cachedQuery(q.String)
+	cq, err := b.cachedQuery(q)
 	if err != nil {
 		b.failSimple(parseError(err))
 		return
 	}
 	stmts := cq.stmts
 	if len(stmts) == 0 {
-		b.out.put(encode(nil, &pgproto3.EmptyQueryResponse{}))
+		b.send(&pgproto3.EmptyQueryResponse{})
 		b.sess.FinishCommand()
 		b.readyForQuery()
 		return
 	}
 	implicit := len(stmts) > 1
 	for i, stmt := range stmts {
-		if b.sess.InFailedBlock() && !engine.IsTransactionExit(stmt) {
-			b.failSimple(engine.FailedBlockError())
-			return
+		res, planned, err := b.sess.RunSimple(stmt, cq.plans[i], implicit, i == len(stmts)-1)
+		if planned != nil && cacheable(stmt) {
+			cq.plans[i] = planned
 		}
-		b.sess.StartCommand()
-		if implicit {
-			b.sess.BeginImplicitBlock()
-		}
-		plan, perr := cq.plans[i], (*engine.Error)(nil)
-		if plan == nil || len(plan.ParamTypes) > 0 {
-			if plan, perr = b.sess.PrepareSimple(stmt); perr == nil && cacheable(stmt) {
-				cq.plans[i] = plan
-			}
-		}
-		if perr == nil {
-			perr = plan.PlanError()
-		}
-		if perr != nil {
-			b.failSimple(perr)
-			return
-		}
-		res, xerr := b.sess.Execute(plan, nil)
-		if xerr != nil {
+		if err != nil {
 			if res != nil {
-				b.out.put(rowDescription(res.Columns, nil))
+				b.sendRowDescription(res.Columns, nil)
 				b.sendRows(res, nil, res.Rows)
 			}
-			b.failSimple(xerr)
+			b.sendError(err) // the command is already aborted
+			b.readyForQuery()
 			return
 		}
 		if res.Columns != nil {
-			b.out.put(rowDescription(res.Columns, nil))
+			b.sendRowDescription(res.Columns, nil)
 		}
 		b.sendRows(res, nil, res.Rows)
 		b.sendNotices(res)
-		b.out.put(encode(nil, &pgproto3.CommandComplete{CommandTag: []byte(res.Tag)}))
-		switch {
-		case i == len(stmts)-1:
-			if implicit {
-				b.sess.EndImplicitBlock()
-			}
-			b.sess.FinishCommand()
-		case plan.TransactionControl:
-			b.sess.FinishCommand()
-		}
+		b.sendCommandComplete(res.Tag)
 	}
 	b.readyForQuery()
 }
@@ -98,12 +72,15 @@ type cachedQuery struct {
 	plans []*engine.Plan // nil until planned successfully
 }
 
-// cachedQuery returns the parsed (and possibly planned) query.
-func (b *backend) cachedQuery(text string) (*cachedQuery, error) {
-	if cq, ok := b.queries[text]; ok {
+// cachedQuery returns the parsed (and possibly planned) query whose text
+// is text. Looking it up does not copy text; a query parsed for the first
+// time is copied as the cache's key.
+func (b *backend) cachedQuery(text []byte) (*cachedQuery, error) {
+	if cq, ok := b.queries[string(text)]; ok {
 		return cq, nil
 	}
-	stmts, err := sqlparse.Parse(text)
+	key := string(text)
+	stmts, err := sqlparse.Parse(key)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +88,7 @@ func (b *backend) cachedQuery(text string) (*cachedQuery, error) {
 		clear(b.queries)
 	}
 	cq := &cachedQuery{stmts: stmts, plans: make([]*engine.Plan, len(stmts))}
-	b.queries[text] = cq
+	b.queries[key] = cq
 	return cq, nil
 }
 
@@ -153,49 +130,4 @@ func parseError(err error) *engine.Error {
 func (b *backend) dropUnnamed() {
 	delete(b.stmts, "")
 	delete(b.portals, "")
-}
-
-// rowDescription encodes a RowDescription; formats holds the result
-// format codes (nil: all text).
-func rowDescription(cols []engine.ResultColumn, formats []int16) []byte {
-	rd := pgproto3.RowDescription{Fields: make([]pgproto3.FieldDescription, len(cols))}
-	for i, c := range cols {
-		rd.Fields[i] = pgproto3.FieldDescription{
-			Name: []byte(c.Name), TableOID: c.TableOID, TableAttributeNumber: uint16(c.AttNum),
-			DataTypeOID: c.Type.OID, DataTypeSize: c.Type.Len, TypeModifier: -1, Format: formatOf(formats, i),
-		}
-	}
-	return encode(nil, &rd)
-}
-
-// formatOf returns the format code of column i: one code applies to all
-// columns, otherwise one per column.
-func formatOf(formats []int16, i int) int16 {
-	switch len(formats) {
-	case 0:
-		return 0
-	case 1:
-		return formats[0]
-	}
-	return formats[i]
-}
-
-// sendRows sends DataRows in the result formats.
-func (b *backend) sendRows(res *engine.Result, formats []int16, rows [][]engine.Value) {
-	var buf []byte
-	for _, row := range rows {
-		dr := pgproto3.DataRow{Values: make([][]byte, len(row))}
-		for i, v := range row {
-			t := res.Columns[i].Type
-			if formatOf(formats, i) == 1 {
-				dr.Values[i] = engine.EncodeBinary(t, v)
-				continue
-			}
-			if s, ok := engine.FormatText(t, v); ok {
-				dr.Values[i] = append([]byte{}, s...) // non-nil: empty is not NULL
-			}
-		}
-		buf = encode(buf[:0], &dr)
-		b.out.put(buf)
-	}
 }

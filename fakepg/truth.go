@@ -1,39 +1,147 @@
 package fakepg
 
 import (
-	"io"
 	"slices"
 
 	"github.com/poolsim/poolsim/sim"
 )
 
-// Truth is a server's ground truth under the simulator: every request its
-// sessions received, with the tasks that wrote each message's bytes and
-// the range of the reply in the stream back to the client.
+// Truth is a server's ground truth under the simulator: every session
+// with its startup packets, the requests it received (with the tasks that
+// wrote each message's bytes, including bytes the server could not frame)
+// and the range of each reply in the stream back to the client, and why
+// the session ended.
 type Truth struct {
+	// Sessions are the sessions in the order their backends started.
+	Sessions []*SessionTruth
+	// Requests are every session's requests, in the order they started.
 	Requests []*Request
 }
 
-// Request is one request as the server saw it: a simple Query, an
-// extended-query batch ending in Sync, or a Terminate.
-type Request struct {
-	// PID is the backend that received it.
+// SessionTruth is one session as the server saw it.
+type SessionTruth struct {
+	// PID is the backend's process ID; 0 for a session that was never
+	// admitted (a CancelRequest's connection, a refused or failed startup).
 	PID int32
-	// Messages are its frontend messages in order.
-	Messages []MessageTruth
-	// Inbound is the stream the request arrived on; Outbound the stream
-	// the reply went out on, where ReplyOff and ReplyEnd delimit it (both
-	// 0 when there was no reply, as for Terminate).
-	Inbound, Outbound  *sim.Stream
-	ReplyOff, ReplyEnd int64
+	// Backend is the task that ran the session.
+	Backend *sim.Task
+	// Inbound is the stream from the client, Outbound the stream back.
+	Inbound, Outbound *sim.Stream
+	// Startup are the packets of the startup exchange in order:
+	// SSLRequest, GSSENCRequest, CancelRequest and StartupMessage packets
+	// (Type 0, Code set) and the PasswordMessage ('p').
+	Startup []MessageTruth
+	// User and ApplicationName are the StartupMessage's parameters.
+	User, ApplicationName string
+	// Requests are the session's requests, in order.
+	Requests []*Request
+	// End says why the session ended; EndCode is the SQLSTATE of the
+	// FATAL error sent, if one was, and EndDetail the FATAL's message, the
+	// reason for a silent close, or the failed write's error.
+	End                EndReason
+	EndCode, EndDetail string
+	// EndStep is the world's step when the session ended.
+	EndStep int
 }
 
-// MessageTruth is one frontend message and who wrote it.
+// EndReason says why a session ended.
+type EndReason uint8
+
+// The reasons a session ends.
+const (
+	// SessionOpen: the session has not ended.
+	SessionOpen EndReason = iota
+	// EndTerminate: the client sent Terminate.
+	EndTerminate
+	// EndEOF: the client's stream ended at a message boundary.
+	EndEOF
+	// EndFatal: the server sent a FATAL error and closed the connection
+	// (a garbled message type, a failed authentication, a bad startup
+	// packet...).
+	EndFatal
+	// EndTooManyConnections: the session was refused with FATAL 53300
+	// because max_connections sessions were open.
+	EndTooManyConnections
+	// EndSilentClose: the server closed the connection without a reply,
+	// as PostgreSQL does for conditions it only logs (an invalid message
+	// length, a message cut short by the end of the stream, a processed
+	// CancelRequest).
+	EndSilentClose
+	// EndWriteFailed: a write to the client failed; the session ended
+	// before reading another message.
+	EndWriteFailed
+	// EndKilled: the backend's process was killed while the session ran.
+	EndKilled
+	// EndRunEnded: the world's run ended while the session was open.
+	EndRunEnded
+)
+
+var endReasonNames = [...]string{
+	SessionOpen: "open", EndTerminate: "terminate", EndEOF: "eof", EndFatal: "fatal",
+	EndTooManyConnections: "too many connections", EndSilentClose: "silent close",
+	EndWriteFailed: "write failed", EndKilled: "killed", EndRunEnded: "run ended",
+}
+
+// String returns the reason's name, like "silent close".
+func (r EndReason) String() string {
+	if int(r) < len(endReasonNames) {
+		return endReasonNames[r]
+	}
+	return "unknown"
+}
+
+// Request is one request as the server saw it: the frontend messages up to
+// and including the one whose reply ends in ReadyForQuery (a simple Query,
+// an extended-query batch ending in Sync), or a Terminate.
+//
+// A request ends only at ReadyForQuery (or with the session), so messages
+// that get no ReadyForQuery of their own join the request the next
+// ReadyForQuery closes: an extended-query batch that ends in Flush rather
+// than Sync, the messages skipped after an error up to Sync, CopyData,
+// CopyDone and CopyFail outside COPY (which the server ignores). That is
+// the server's view: a second writer's
+// bytes sent before ReadyForQuery belong to the same request, and Senders
+// shows them.
+type Request struct {
+	// Session is the session that received it.
+	Session *SessionTruth
+	// Messages are its frontend messages in order; the last may be one the
+	// server could not frame (MessageTruth.Fail).
+	Messages []MessageTruth
+	// ReplyOff and ReplyEnd delimit the reply in Session.Outbound (both 0
+	// for a lone Terminate, which has none).
+	ReplyOff, ReplyEnd int64
+	// Unfinished reports that the request got no ReadyForQuery the client
+	// could read: the session ended first (a FATAL error, a silent close,
+	// a killed backend), or writing the reply failed. ReplyEnd is then the
+	// end of what the server had written when the session ended.
+	Unfinished bool
+}
+
+// MessageTruth is one frontend message, or as much of one as the server
+// read before framing it failed, and who wrote it.
 type MessageTruth struct {
-	Type    byte
-	Off     int64      // stream offset of the type byte
-	Len     int        // bytes including the type byte and length
-	Writers []sim.Span // the writes covering the message, clipped to it
+	// Type is the message type byte; 0 for startup packets, which have
+	// none.
+	Type byte
+	// Code is a startup packet's request code: the protocol version of a
+	// StartupMessage, or the SSLRequest, GSSENCRequest or CancelRequest
+	// code (0 when the packet was cut short before it).
+	Code uint32
+	// Off is the stream offset of the message's first byte.
+	Off int64
+	// Len is the number of bytes the server consumed: the whole message,
+	// or what it read of one it could not frame.
+	Len int
+	// Length is the length word as read (it counts itself), however
+	// absurd; 0 when the stream ended within it.
+	Length int32
+	// Writers are the writes covering the bytes consumed, clipped to them.
+	Writers []sim.Span
+	// Fail is why the server could not frame (or, for a startup packet,
+	// parse) the message: the FATAL error's message, or the reason it
+	// closed the connection silently. Empty for a well-formed message.
+	Fail string
 }
 
 // Senders returns the distinct tasks that wrote the request's bytes, in
@@ -51,10 +159,10 @@ func (r *Request) Senders() []*sim.Task {
 // of first appearance: more than one, or one other than the sender, means
 // the reply went (partly) to someone who did not ask.
 func (r *Request) Readers() []*sim.Task {
-	if r.Outbound == nil || r.ReplyEnd <= r.ReplyOff {
+	if r.Session == nil || r.ReplyEnd <= r.ReplyOff {
 		return nil
 	}
-	return distinctTasks(r.Outbound.ReadersOf(r.ReplyOff, int(r.ReplyEnd-r.ReplyOff)))
+	return distinctTasks(r.Session.Outbound.ReadersOf(r.ReplyOff, int(r.ReplyEnd-r.ReplyOff)))
 }
 
 // distinctTasks returns the spans' tasks without repeats, in order.
@@ -71,53 +179,3 @@ func distinctTasks(spans []sim.Span) []*sim.Task {
 // Truth returns the ground truth recorded so far (sessions over simulated
 // connections only).
 func (s *Server) Truth() *Truth { return &s.truth }
-
-// simStreams is what a simulated connection offers for ground truth.
-type simStreams interface {
-	Inbound() *sim.Stream
-	Outbound() *sim.Stream
-}
-
-// truthRecorder groups a session's messages into requests.
-type truthRecorder struct {
-	srv     *Server
-	in, out *sim.Stream
-	cur     *Request
-}
-
-func newTruthRecorder(s *Server, rw io.ReadWriter) *truthRecorder {
-	ss, ok := rw.(simStreams)
-	if !ok {
-		return nil
-	}
-	return &truthRecorder{srv: s, in: ss.Inbound(), out: ss.Outbound()}
-}
-
-// message records a frontend message, starting a request if none is open.
-func (tr *truthRecorder) message(b *backend, m frontendMessage) {
-	if tr == nil {
-		return
-	}
-	if tr.cur == nil {
-		tr.cur = &Request{PID: b.pid, Inbound: tr.in, Outbound: tr.out, ReplyOff: b.out.offset()}
-		// no lock: truth is recorded only inside a simulated world, where
-		// one task runs at a time, and taking the server's (simulated)
-		// mutex would add scheduling points PostgreSQL does not have
-		tr.srv.truth.Requests = append(tr.srv.truth.Requests, tr.cur)
-	}
-	n := 5 + len(m.body)
-	tr.cur.Messages = append(tr.cur.Messages, MessageTruth{Type: m.typ, Off: m.off, Len: n, Writers: tr.in.WritersOf(m.off, n)})
-	if m.typ == 'X' {
-		tr.cur.ReplyOff = 0
-		tr.cur = nil
-	}
-}
-
-// replied closes the open request at ReadyForQuery.
-func (tr *truthRecorder) replied(b *backend) {
-	if tr == nil || tr.cur == nil {
-		return
-	}
-	tr.cur.ReplyEnd = b.out.offset()
-	tr.cur = nil
-}

@@ -8,9 +8,13 @@ const DefaultDeadlockTimeout = time.Second
 
 // DB is one database shared by every session of a server.
 //
-// Invariant: mu guards everything reachable from the DB (tables, row slots,
-// transactions, sessions' transaction state); cond is broadcast whenever a
-// transaction ends, which is when lock waiters may proceed.
+// Invariant: mu guards what sessions share: the tables and their row
+// slots, the sequence counters, transactions (their row locks, and the
+// waits other sessions' deadlock checks follow) and each session's cancel
+// flag. What only a session's own backend touches (its block state, its
+// settings, a transaction before it locks a row) is not guarded. cond is
+// broadcast whenever a transaction ends, which is when lock waiters may
+// proceed.
 type DB struct {
 	rt     Runtime
 	mu     Mutex

@@ -6,7 +6,9 @@
 // transaction status, warnings and errors follow PostgreSQL 15.
 //
 // A Session executes analysed statements (Plans) for one connection; the
-// wire protocol lives in package fakepg. Everything that blocks or tells
+// wire protocol lives in package fakepg. A statement's work on the shared
+// database is one critical section (RunSimple, Execute), so that under the
+// simulator it costs one Lock and one Unlock. Everything that blocks or tells
 // time goes through a Runtime: RealRuntime for servers on real TCP,
 // SimRuntime for servers inside a sim.World.
 package engine

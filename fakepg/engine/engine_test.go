@@ -48,7 +48,7 @@ func exec(s *Session, sql string, params ...Value) string {
 		for _, n := range res.Notices {
 			out = append(out, n.Severity+" "+n.Message)
 		}
-		out = append(out, res.Tag)
+		out = append(out, res.Tag.String())
 		s.FinishCommand()
 	}
 	return strings.Join(out, "; ")
@@ -237,7 +237,8 @@ func TestBinaryRoundTrip(t *testing.T) {
 		t Type
 		v Value
 	}{{Int8, int64(-5)}, {Int4, int64(7)}, {Float8, 1.5}, {Bool, true}, {Text, "héllo"}} {
-		got, err := ParseBinary(tc.t, EncodeBinary(tc.t, tc.v))
+		enc, _ := AppendBinary(nil, tc.t, tc.v)
+		got, err := ParseBinary(tc.t, enc)
 		if err != nil || got != tc.v {
 			t.Errorf("%s %v: got %v %v", tc.t.Name, tc.v, got, err)
 		}
@@ -262,6 +263,23 @@ func TestArithmeticErrors(t *testing.T) {
 			want(t, exec(s, "SELECT 5 / 0"), "ERROR 22012 division by zero")
 			want(t, exec(s, "SELECT -7 / 2, -7 % 2, 1.5 + 1"), "-3|-1|2.5; SELECT 1")
 			want(t, exec(s, "SELECT NULL = 1, NULL AND false, NULL OR true"), "NULL|f|t; SELECT 1")
+		})
+	})
+}
+
+// TestTextComparesAsText: text is ordered and compared byte by byte (the
+// C collation), never as the numbers its values may spell; numeric and
+// float8 compare by value, with NaN equal to itself and above every number.
+func TestTextComparesAsText(t *testing.T) {
+	inWorld(t, sim.Zeros(), func(w *sim.World, db *DB) {
+		w.Go("t", func() {
+			s := db.NewSession(1, "postgres", "")
+			exec(s, "INSERT INTO kv VALUES ('1', 1), ('1.0', 2), ('10', 3), ('1e0', 4), ('9', 5)")
+			want(t, exec(s, "SELECT k FROM kv ORDER BY k"), "1; 1.0; 10; 1e0; 9; SELECT 5")
+			want(t, exec(s, "SELECT k FROM kv WHERE k = '1.0'"), "1.0; SELECT 1")
+			want(t, exec(s, "SELECT k FROM kv WHERE k < '9' AND k > '1.0' ORDER BY k DESC"), "1e0; 10; SELECT 2")
+			want(t, exec(s, "SELECT '10' < '9', 10 < 9, '1.0'::numeric = '1'::numeric, 1.50 > 1.4"), "t|f|t|t; SELECT 1")
+			want(t, exec(s, "SELECT 'NaN'::float8 > 1e300, 'NaN'::float8 = 'NaN'::float8, 'NaN'::numeric > 1"), "t|t|t; SELECT 1")
 		})
 	})
 }

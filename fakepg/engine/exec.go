@@ -13,67 +13,17 @@ import (
 type Result struct {
 	Columns []ResultColumn // nil when the statement returns no rows
 	Rows    [][]Value
-	Tag     string   // the CommandComplete tag
+	Tag     Tag      // the CommandComplete tag
 	Notices []*Error // warnings and notices raised, in order
+
+	first [1][]Value // room for the first row: most results have at most one
 }
 
-// Execute runs a plan with parameter values (already converted to the
-// plan's ParamTypes). It starts a transaction if none is open; statements
-// other than COMMIT and ROLLBACK fail with 25P02 in a failed block. It may
-// block on row locks and in pg_sleep. After an error the caller runs
-// AbortCommand.
-//
-// An error raised while a SELECT runs comes with the result so far, as
-// PostgreSQL streams a SELECT's rows: the row description and the rows
-// produced before the error reach the client ahead of the error. (A
-// statement with RETURNING runs to completion before sending anything.)
-func (s *Session) Execute(p *Plan, params []Value) (*Result, *Error) {
-	s.db.mu.Lock()
-	defer s.db.mu.Unlock()
-	if s.block == blockAbort && !p.Exit() {
-		return nil, FailedBlockError()
-	}
-	s.startCommand()
-	s.canceled = false
-	s.deadline = time.Time{}
-	if ms := s.timeout("statement_timeout"); ms > 0 {
-		s.deadline = s.db.rt.Now().Add(ms)
-	}
-	en := &env{params: params, sess: s}
-	res := &Result{Columns: p.Columns}
-	var err error
-	switch st := p.Stmt.(type) {
-	case *sqlparse.SelectStmt:
-		err = s.execSelect(p, en, res)
-	case *sqlparse.InsertStmt:
-		err = s.execInsert(p, en, res)
-	case *sqlparse.UpdateStmt:
-		err = s.execUpdate(p, en, res)
-	case *sqlparse.DeleteStmt:
-		err = s.execDelete(p, en, res)
-	case *sqlparse.TransactionStmt:
-		s.execTransaction(st, res)
-	case *sqlparse.SetStmt:
-		err = s.execSet(st, res)
-	case *sqlparse.ShowStmt:
-		_, v, e := s.gucs.show(st.Name)
-		if e != nil {
-			return nil, e
-		}
-		res.Rows, res.Tag = [][]Value{{v}}, "SHOW"
-	case *sqlparse.ResetStmt:
-		if e := s.gucs.reset(st.Name); e != nil {
-			return nil, e
-		}
-		res.Tag = "RESET"
-	}
-	if err != nil {
-		if _, streams := p.Stmt.(*sqlparse.SelectStmt); streams && res.Columns != nil {
-			return res, asError(err)
-		}
-		return nil, asError(err)
-	}
-	return res, nil
+// newResult returns an empty result with the given columns.
+func newResult(cols []ResultColumn) *Result {
+	res := &Result{Columns: cols}
+	res.Rows = res.first[:0]
+	return res
 }
 
 func asError(err error) *Error {
@@ -153,10 +103,16 @@ func project(exprs []*cexpr, en *env, row []Value) ([]Value, error) {
 	return out, nil
 }
 
+// noTable is the one row a SELECT without FROM reads.
+var noTable = []scanned{{ver: &version{}}}
+
 func (s *Session) execSelect(p *Plan, en *env, res *Result) error {
 	var rows []scanned
 	if t := p.sc.table; t != nil {
-		for _, r := range t.scan(s.tx) {
+		all := t.scan(s.tx, s.scanned[:0])
+		s.scanned = all[:0]
+		rows = all[:0] // the matching rows, filtered in place
+		for _, r := range all {
 			ok, err := p.matches(en, r.ver.vals)
 			if err != nil {
 				return err
@@ -166,7 +122,7 @@ func (s *Session) execSelect(p *Plan, en *env, res *Result) error {
 			}
 		}
 	} else {
-		rows = []scanned{{ver: &version{}}}
+		rows = noTable
 		if p.where != nil {
 			if ok, err := p.matches(en, nil); err != nil || !ok {
 				rows = nil
@@ -181,7 +137,7 @@ func (s *Session) execSelect(p *Plan, en *env, res *Result) error {
 		if err != nil {
 			return err
 		}
-		res.Rows, res.Tag = [][]Value{out}, "SELECT 1"
+		res.Rows, res.Tag = append(res.Rows, out), countTag("SELECT", 1)
 		return nil
 	}
 	limit := int64(-1)
@@ -223,7 +179,7 @@ func (s *Session) execSelect(p *Plan, en *env, res *Result) error {
 		}
 		res.Rows = append(res.Rows, out)
 	}
-	res.Tag = fmt.Sprintf("SELECT %d", len(res.Rows))
+	res.Tag = countTag("SELECT", len(res.Rows))
 	return nil
 }
 
@@ -276,6 +232,9 @@ func (p *Plan) sortRows(en *env, rows []scanned) error {
 			keys[i] = append(keys[i], v)
 		}
 	}
+	if len(rows) < 2 {
+		return nil // nothing to order; the keys were evaluated for their errors
+	}
 	idx := make([]int, len(rows))
 	for i := range idx {
 		idx[i] = i
@@ -291,7 +250,7 @@ func (p *Plan) sortRows(en *env, rows []scanned) error {
 			case y == nil:
 				c = -1
 			default:
-				c = compare(x, y)
+				c = compare(o.expr.typ, x, y)
 			}
 			if o.desc {
 				c = -c
@@ -341,7 +300,7 @@ func (s *Session) execUpdate(p *Plan, en *env, res *Result) error {
 		r.slot.pending, r.slot.deleting = s.db.newVersion(t, vals), false
 		return p.returning(en, vals, res)
 	})
-	res.Tag = fmt.Sprintf("UPDATE %d", n)
+	res.Tag = countTag("UPDATE", n)
 	return err
 }
 
@@ -351,7 +310,9 @@ func (s *Session) execUpdate(p *Plan, en *env, res *Result) error {
 // act ran on.
 func (s *Session) eachTarget(p *Plan, en *env, verb string, act func(r scanned, cur *version) error) (int, error) {
 	n := 0
-	for _, r := range p.sc.table.scan(s.tx) {
+	all := p.sc.table.scan(s.tx, s.scanned[:0])
+	s.scanned = all[:0]
+	for _, r := range all {
 		ok, err := p.matches(en, r.ver.vals)
 		if err != nil {
 			return n, err
@@ -407,7 +368,7 @@ func (s *Session) execDelete(p *Plan, en *env, res *Result) error {
 		r.slot.pending, r.slot.deleting = nil, true
 		return p.returning(en, cur.vals, res)
 	})
-	res.Tag = fmt.Sprintf("DELETE %d", n)
+	res.Tag = countTag("DELETE", n)
 	return err
 }
 
@@ -438,7 +399,7 @@ func (s *Session) execInsert(p *Plan, en *env, res *Result) error {
 		}
 		n += done
 	}
-	res.Tag = fmt.Sprintf("INSERT 0 %d", n)
+	res.Tag = countTag("INSERT 0", n)
 	return nil
 }
 
@@ -526,20 +487,20 @@ func (s *Session) execTransaction(st *sqlparse.TransactionStmt, res *Result) {
 	switch st.Kind {
 	case sqlparse.TxBegin, sqlparse.TxStart:
 		notice = s.beginBlock()
-		res.Tag = "BEGIN"
+		res.Tag = plainTag("BEGIN")
 		if st.Kind == sqlparse.TxStart {
-			res.Tag = "START TRANSACTION"
+			res.Tag = plainTag("START TRANSACTION")
 		}
 	case sqlparse.TxCommit:
 		var commit bool
 		commit, notice = s.endBlock()
-		res.Tag = "COMMIT"
+		res.Tag = plainTag("COMMIT")
 		if !commit {
-			res.Tag = "ROLLBACK"
+			res.Tag = plainTag("ROLLBACK")
 		}
 	case sqlparse.TxRollback:
 		notice = s.rollbackBlock()
-		res.Tag = "ROLLBACK"
+		res.Tag = plainTag("ROLLBACK")
 	}
 	if notice != nil {
 		res.Notices = append(res.Notices, notice)
@@ -547,7 +508,7 @@ func (s *Session) execTransaction(st *sqlparse.TransactionStmt, res *Result) {
 }
 
 func (s *Session) execSet(st *sqlparse.SetStmt, res *Result) error {
-	res.Tag = "SET"
+	res.Tag = plainTag("SET")
 	if st.Local && s.block == blockStarted {
 		// PostgreSQL warns, and the value still lasts to the end of the
 		// (single-statement or extended-protocol) transaction

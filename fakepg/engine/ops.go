@@ -273,8 +273,8 @@ func (sc *scope) compileBinary(x *sqlparse.BinaryExpr) (*cexpr, *Error) {
 			return nil, operatorError(x.Op, l, r, x.P)
 		}
 		c.typ = Bool
-		op := x.Op
-		c.eval = binaryEval(l, r, func(a, b Value) (Value, error) { return compareOp(op, compare(a, b)), nil })
+		op, t := x.Op, l.typ
+		c.eval = binaryEval(l, r, func(a, b Value) (Value, error) { return compareOp(op, compare(t, a, b)), nil })
 		return c, nil
 	case "+", "-", "*", "/", "%":
 		if l.typ != Int4 && l.typ != Int8 && l.typ != Float8 {
@@ -339,18 +339,19 @@ func logical(and bool, l, r *cexpr) func(*env) (Value, error) {
 	}
 }
 
-// compare orders two non-null values of one type.
-func compare(a, b Value) int {
+// compare orders two non-null values of type t: numbers by value (NaN
+// after every other number and equal to itself, as PostgreSQL orders
+// float8 and numeric), text byte by byte (the C collation), false before
+// true.
+func compare(t Type, a, b Value) int {
 	switch x := a.(type) {
 	case int64:
 		return cmp.Compare(x, b.(int64))
 	case float64:
-		return cmp.Compare(x, b.(float64))
+		return compareFloat(x, b.(float64))
 	case string:
-		if fx, err := strconv.ParseFloat(x, 64); err == nil {
-			if fy, err := strconv.ParseFloat(b.(string), 64); err == nil {
-				return cmp.Compare(fx, fy) // numeric literals
-			}
+		if t == Numeric {
+			return compareFloat(numericValue(x), numericValue(b.(string)))
 		}
 		return strings.Compare(x, b.(string))
 	case bool:
@@ -364,6 +365,27 @@ func compare(a, b Value) int {
 		return 1
 	}
 	return 0
+}
+
+// compareFloat orders float8 values as PostgreSQL does: NaN equals NaN
+// and sorts after every other value.
+func compareFloat(x, y float64) int {
+	switch xn, yn := math.IsNaN(x), math.IsNaN(y); {
+	case xn && yn:
+		return 0
+	case xn:
+		return 1
+	case yn:
+		return -1
+	}
+	return cmp.Compare(x, y)
+}
+
+// numericValue is a numeric's value as a float8. Numerics are kept as the
+// text they were read from, which ParseText has checked.
+func numericValue(s string) float64 {
+	f, _ := strconv.ParseFloat(s, 64)
+	return f
 }
 
 func compareOp(op string, c int) bool {

@@ -19,6 +19,10 @@ type Session struct {
 	// deadline is when the running statement times out
 	// (statement_timeout); zero when it does not.
 	deadline time.Time
+	// env and scanned are the running statement's evaluation environment
+	// and scan buffer, kept to spare their allocations.
+	env     env
+	scanned []scanned
 	// OnTransactionEnd, if set, is called whenever the session's
 	// transaction ends (commit or rollback): portals die with it.
 	OnTransactionEnd func()
@@ -41,9 +45,8 @@ func (s *Session) Close() {
 
 // SetStartupParameter applies a parameter from the startup packet; RESET
 // restores it afterwards.
+// Settings are the session's own, so it takes no lock.
 func (s *Session) SetStartupParameter(name, value string) *Error {
-	s.db.mu.Lock()
-	defer s.db.mu.Unlock()
 	if e := s.gucs.set(name, value, false); e != nil {
 		return e
 	}

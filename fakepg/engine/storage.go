@@ -1,8 +1,9 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 )
 
 // version is one tuple version of a row.
@@ -65,15 +66,15 @@ type scanned struct {
 	ver  *version
 }
 
-// scan returns the rows tx sees, in heap order.
-func (t *Table) scan(tx *Txn) []scanned {
-	var out []scanned
+// scan appends the rows tx sees to buf, in heap order.
+func (t *Table) scan(tx *Txn, buf []scanned) []scanned {
+	out := buf
 	for _, s := range t.slots {
 		if v := s.visible(tx); v != nil {
 			out = append(out, scanned{s, v})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].ver.seq < out[j].ver.seq })
+	slices.SortStableFunc(out[len(buf):], func(a, b scanned) int { return cmp.Compare(a.ver.seq, b.ver.seq) })
 	return out
 }
 

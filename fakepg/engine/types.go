@@ -59,60 +59,72 @@ type VoidValue struct{}
 // It reports false for NULL.
 func FormatText(t Type, v Value) (string, bool) {
 	switch x := v.(type) {
-	case nil:
-		return "", false
-	case int64:
-		return strconv.FormatInt(x, 10), true
-	case float64:
-		return formatFloat8(x), true
-	case bool:
-		if x {
-			return "t", true
-		}
-		return "f", true
 	case string:
 		return x, true
+	case int64:
+		return strconv.FormatInt(x, 10), true
+	}
+	b, ok := AppendText(nil, t, v)
+	return string(b), ok
+}
+
+// AppendText appends v in PostgreSQL's text output format for type t to
+// dst. It reports false for NULL, leaving dst as it was.
+func AppendText(dst []byte, t Type, v Value) ([]byte, bool) {
+	switch x := v.(type) {
+	case nil:
+		return dst, false
+	case int64:
+		return strconv.AppendInt(dst, x, 10), true
+	case float64:
+		return appendFloat8(dst, x), true
+	case bool:
+		if x {
+			return append(dst, 't'), true
+		}
+		return append(dst, 'f'), true
+	case string:
+		return append(dst, x...), true
 	case VoidValue:
-		return "", true
+		return dst, true
 	}
 	panic(fmt.Sprintf("engine: cannot format %T as %s", v, t.Name))
 }
 
-func formatFloat8(f float64) string {
+func appendFloat8(dst []byte, f float64) []byte {
 	switch {
 	case math.IsNaN(f):
-		return "NaN"
+		return append(dst, "NaN"...)
 	case math.IsInf(f, 1):
-		return "Infinity"
+		return append(dst, "Infinity"...)
 	case math.IsInf(f, -1):
-		return "-Infinity"
+		return append(dst, "-Infinity"...)
 	}
-	return strconv.FormatFloat(f, 'g', -1, 64)
+	return strconv.AppendFloat(dst, f, 'g', -1, 64)
 }
 
-// EncodeBinary renders v in PostgreSQL's binary format for type t; nil for
-// NULL.
-func EncodeBinary(t Type, v Value) []byte {
+// AppendBinary appends v in PostgreSQL's binary format for type t to dst.
+// It reports false for NULL, leaving dst as it was.
+func AppendBinary(dst []byte, t Type, v Value) ([]byte, bool) {
 	if v == nil {
-		return nil
+		return dst, false
 	}
 	switch t.OID {
 	case Int8.OID:
-		return binary.BigEndian.AppendUint64(nil, uint64(v.(int64)))
+		return binary.BigEndian.AppendUint64(dst, uint64(v.(int64))), true
 	case Int4.OID:
-		return binary.BigEndian.AppendUint32(nil, uint32(v.(int64)))
+		return binary.BigEndian.AppendUint32(dst, uint32(v.(int64))), true
 	case Float8.OID:
-		return binary.BigEndian.AppendUint64(nil, math.Float64bits(v.(float64)))
+		return binary.BigEndian.AppendUint64(dst, math.Float64bits(v.(float64))), true
 	case Bool.OID:
 		if v.(bool) {
-			return []byte{1}
+			return append(dst, 1), true
 		}
-		return []byte{0}
+		return append(dst, 0), true
 	case Void.OID:
-		return []byte{}
+		return dst, true
 	}
-	s, _ := FormatText(t, v)
-	return []byte(s)
+	return AppendText(dst, t, v)
 }
 
 // ParseText converts text input for type t, with PostgreSQL's errors

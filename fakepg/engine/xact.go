@@ -29,12 +29,9 @@ func (s *Session) TxStatus() byte {
 }
 
 // StartCommand starts a transaction if none is open
-// (StartTransactionCommand).
-func (s *Session) StartCommand() {
-	s.db.mu.Lock()
-	defer s.db.mu.Unlock()
-	s.startCommand()
-}
+// (StartTransactionCommand). It touches only the session's own state, so
+// it takes no lock.
+func (s *Session) StartCommand() { s.startCommand() }
 
 func (s *Session) startCommand() {
 	if s.block == blockDefault {
@@ -50,6 +47,10 @@ func (s *Session) startCommand() {
 func (s *Session) FinishCommand() {
 	s.db.mu.Lock()
 	defer s.db.mu.Unlock()
+	s.finishCommand()
+}
+
+func (s *Session) finishCommand() {
 	switch s.block {
 	case blockStarted, blockEnd:
 		s.endTxn(true)
@@ -66,6 +67,10 @@ func (s *Session) FinishCommand() {
 func (s *Session) AbortCommand() {
 	s.db.mu.Lock()
 	defer s.db.mu.Unlock()
+	s.abortCommand()
+}
+
+func (s *Session) abortCommand() {
 	switch s.block {
 	case blockStarted, blockImplicit, blockEnd, blockAbortEnd, blockAbortPending:
 		s.endTxn(false)
@@ -75,21 +80,17 @@ func (s *Session) AbortCommand() {
 	}
 }
 
-// BeginImplicitBlock makes the statements of one multi-statement query
+// beginImplicitBlock makes the statements of one multi-statement query
 // string one transaction (BeginImplicitTransactionBlock).
-func (s *Session) BeginImplicitBlock() {
-	s.db.mu.Lock()
-	defer s.db.mu.Unlock()
+func (s *Session) beginImplicitBlock() {
 	if s.block == blockStarted {
 		s.block = blockImplicit
 	}
 }
 
-// EndImplicitBlock ends the implicit block of a query string
-// (EndImplicitTransactionBlock); FinishCommand then commits it.
-func (s *Session) EndImplicitBlock() {
-	s.db.mu.Lock()
-	defer s.db.mu.Unlock()
+// endImplicitBlock ends the implicit block of a query string
+// (EndImplicitTransactionBlock); finishing the command then commits it.
+func (s *Session) endImplicitBlock() {
 	if s.block == blockImplicit {
 		s.block = blockStarted
 	}
