@@ -46,12 +46,15 @@ func benchRoundTrips(b *testing.B, msgs []pgproto3.FrontendMessage) {
 		conn.Write(encode(nil, &pgproto3.Query{String: "INSERT INTO kv VALUES ('a', 1)"}))
 		readUntilReady(fe)
 		b.ReportAllocs()
+		steps, decisions := w.Step(), w.Decisions()
 		b.ResetTimer()
 		for range b.N {
 			conn.Write(req)
 			readUntilReady(fe)
 		}
 		b.StopTimer()
+		b.ReportMetric(float64(w.Step()-steps)/float64(b.N), "steps/op")
+		b.ReportMetric(float64(w.Decisions()-decisions)/float64(b.N), "decisions/op")
 		conn.Write(encode(nil, &pgproto3.Terminate{}))
 	})
 	if o := w.Run(); o.Kind != sim.Completed {

@@ -53,7 +53,7 @@ func TestClientTruthNamesWhoParsedAReply(t *testing.T) {
 				continue
 			}
 			senders := req.Senders()
-			for _, c := range ct.Consumers(req.Outbound, req.ReplyOff, req.ReplyEnd) {
+			for _, c := range ct.Consumers(req.Session.Outbound, req.ReplyOff, req.ReplyEnd) {
 				if !slices.Contains(senders, c) {
 					misrouted++
 				}

@@ -1,15 +1,13 @@
 package fakepg
 
 import (
-	"fmt"
-
 	"github.com/poolsim/poolsim/fakepg/engine"
 	"github.com/poolsim/poolsim/sim"
 )
 
 // StartSim starts a server inside a simulated world: a postmaster process
 // named name listening on addr, which forks a backend process per
-// connection, as PostgreSQL does. The postmaster's accept loop and the
+// connection, as PostgreSQL does (the n-th is NAME/backend#n). The postmaster's accept loop and the
 // backends are daemon tasks, so they do not keep a run from completing.
 func StartSim(w *sim.World, name, addr string, cfg Config) (*Server, error) {
 	srv := NewServer(engine.SimRuntime{W: w}, cfg)
@@ -19,12 +17,12 @@ func StartSim(w *sim.World, name, addr string, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	pm.Go("postmaster", func() {
-		for n := 1; ; n++ {
+		for {
 			c, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			child := pm.Fork(fmt.Sprintf("%s backend %d", name, n), nil)
+			child := pm.Fork("backend", nil)
 			conn, cl := c.In(child), ln.In(child)
 			c.Close() // the postmaster keeps no copy of the client socket
 			child.Go("backend", func() {

@@ -7,23 +7,6 @@ import (
 	"github.com/poolsim/poolsim/sim"
 )
 
-// broadcastSteps returns how many steps a Broadcast on a condition
-// variable nobody waits on costs the simulator (a decision point or none).
-func broadcastSteps(t *testing.T) int {
-	w := sim.New(sim.Zeros())
-	c := w.NewCond("c", w.NewMutex("m"))
-	n := -1
-	w.Go("t", func() {
-		before := w.Step()
-		c.Broadcast()
-		n = w.Step() - before
-	})
-	if o := w.Run(); o.Kind != sim.Completed {
-		t.Fatal(o)
-	}
-	return n
-}
-
 // roundTripSteps returns the world's steps for one round trip of msgs on
 // an idle session, after a first, identical round trip has warmed the
 // session's query cache.
@@ -60,18 +43,17 @@ func roundTripSteps(t *testing.T, msgs ...pgproto3.FrontendMessage) int {
 //	server's read returns the Query                0 (its step was taken
 //	                                                 when it began to read)
 //	the statement's critical section: Lock         1
-//	  commit: Broadcast to lock waiters            b (1 while the simulator
-//	                                                 counts a broadcast with
-//	                                                 no waiters, else 0)
+//	  commit: Broadcast to lock waiters            0 (nobody waits and the
+//	                                                 lock is held: no step)
 //	  Unlock                                       1
 //	server flushes the reply at ReadyForQuery      1
 //	server begins its next read and blocks         1
 //	client's read returns the whole reply          0
 //
-// 6 + b steps. A regression (a lock taken per command phase, an extra
+// 6 steps. A regression (a lock taken per command phase, an extra
 // flush) changes the count.
 func TestSimpleQueryRoundTripSteps(t *testing.T) {
-	want := 6 + broadcastSteps(t)
+	const want = 6
 	if got := roundTripSteps(t, &pgproto3.Query{String: "SELECT k, v FROM kv WHERE k = 'a'"}); got != want {
 		t.Errorf("a simple-query round trip took %d steps, want %d", got, want)
 	}
@@ -82,9 +64,9 @@ func TestSimpleQueryRoundTripSteps(t *testing.T) {
 // session's own state and take no lock; Execute is one critical section
 // (Lock, Unlock) and Sync another that commits (Lock, Broadcast, Unlock).
 // With the client's write and read and the server's flush and next read:
-// 4 + 2 + 2 + b.
+// 4 + 2 + 2.
 func TestExtendedQueryRoundTripSteps(t *testing.T) {
-	want := 8 + broadcastSteps(t)
+	const want = 8
 	if got := roundTripSteps(t, benchExtended...); got != want {
 		t.Errorf("an extended-query round trip took %d steps, want %d", got, want)
 	}

@@ -111,6 +111,9 @@ func (w *World) Main() *Process { return w.main }
 // Trace returns the run's trace.
 func (w *World) Trace() *Trace { return &w.trace }
 
+// Decisions returns the number of decisions recorded so far.
+func (w *World) Decisions() int { return w.choices.n }
+
 // Step returns the number of steps taken so far.
 func (w *World) Step() int { return w.step }
 
