@@ -157,10 +157,12 @@ func (tr *Trace) add(e *Event) {
 	if e.obj2 != nil {
 		objs |= uint64(e.obj2.num) << 32
 	}
-	h = fold(h, objs)
-	h = fold(h, uint64(e.A))
-	h = fold(h, uint64(e.B))
-	h = fold(h, uint64(e.C))
+	if objs|uint64(e.A)|uint64(e.B)|uint64(e.C) != 0 {
+		h = fold(h, objs)
+		h = fold(h, uint64(e.A))
+		h = fold(h, uint64(e.B))
+		h = fold(h, uint64(e.C))
+	}
 	if e.Text != "" {
 		h = foldString(h, e.Text)
 	}
