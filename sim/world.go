@@ -51,6 +51,7 @@ type World struct {
 
 	choices    choiceLog
 	chosen     runTasks // the task each run decision ran
+	chosenTask *Task    // the task the last run decision chose
 	trace      Trace
 	net        network
 	stratPanic *strategyPanic
@@ -158,12 +159,14 @@ func (w *World) Run() Outcome {
 				continue
 			}
 			c := 0
-			if len(w.runnable) > 1 {
+			if len(w.runnable) == 1 {
+				t = w.runnable[0]
+			} else {
 				if c = w.decide(RunDecision, len(w.runnable)); c < 0 {
 					break
 				}
+				t = w.chosenTask
 			}
-			t = w.runOption(c)
 		}
 		w.resume(t)
 	}
@@ -205,10 +208,9 @@ func (w *World) point(op pendingOp) {
 		t.park()
 	}
 	if len(w.runnable) > 1 {
-		c := w.decide(RunDecision, len(w.runnable))
-		if c != 0 {
+		if c := w.decide(RunDecision, len(w.runnable)); c != 0 {
 			if c > 0 {
-				w.handoff = w.runOption(c)
+				w.handoff = w.chosenTask
 			}
 			t.park()
 		}
@@ -254,7 +256,12 @@ func (w *World) decide(kind Kind, n int) int {
 	}
 	w.choices.add(kind, c, n)
 	if kind == RunDecision {
-		w.chosen.add(w.runOption(c).id)
+		if t := w.running; c == 0 && t != nil {
+			w.chosenTask = t // keep running: the common case
+		} else {
+			w.chosenTask = w.runOption(c)
+		}
+		w.chosen.add(w.chosenTask.id)
 	}
 	return c
 }
