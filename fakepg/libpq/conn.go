@@ -158,8 +158,11 @@ func (c *Conn) ServerVersion() int {
 }
 
 // Notifies returns and removes the next notification received
-// (PQnotifies), or nil if none is queued.
+// (PQnotifies), or nil if none is queued. Like PQnotifies it first parses
+// the input already buffered (without reading), so it can also emit
+// notices and consume other messages.
 func (c *Conn) Notifies() *pgproto3.NotificationResponse {
+	c.parseInput()
 	if len(c.notifies) == 0 {
 		return nil
 	}

@@ -313,7 +313,8 @@ func (c *Conn) notAuthRequest(beresp byte, length int32, end int) {
 }
 
 // sendAuth is pg_fe_sendauth for the methods this package supports:
-// trust, cleartext password and MD5.
+// trust, cleartext password and MD5; of SASL only what precedes the SCRAM
+// exchange.
 func (c *Conn) sendAuth(areq uint32, payloadLen int, st *startupState) bool {
 	switch areq {
 	case authReqOK:
@@ -329,7 +330,7 @@ func (c *Conn) sendAuth(areq uint32, payloadLen int, st *startupState) bool {
 	case authReqSCMCreds:
 		c.appendError("SCM_CRED authentication method not supported\n")
 	case authReqSASL:
-		c.appendError("SCRAM authentication is not supported by this libpq emulation\n")
+		return c.saslInit(st)
 	case authReqSASLCont, authReqSASLFin:
 		c.appendError("fe_sendauth: invalid authentication request from server: AUTH_REQ_SASL_CONT without AUTH_REQ_SASL\n")
 	case authReqPassword, authReqMD5:
@@ -345,6 +346,42 @@ func (c *Conn) sendAuth(areq uint32, payloadLen int, st *startupState) bool {
 	default:
 		c.appendError(fmt.Sprintf("authentication method %d not supported\n", areq))
 	}
+	return false
+}
+
+// saslInit is the part of pg_SASL_init that comes before the SCRAM
+// exchange: read the server's list of mechanisms, choose SCRAM-SHA-256
+// (SCRAM-SHA-256-PLUS needs SSL, which this package never uses), and find
+// the password. The exchange itself is not implemented, so a request that
+// gets that far fails with a text of this package's own.
+func (c *Conn) saslInit(st *startupState) bool {
+	selected := false
+	for {
+		mech, ok := c.gets()
+		if !ok {
+			c.appendError("fe_sendauth: invalid authentication request from server: invalid list of authentication mechanisms\n")
+			return false
+		}
+		if mech == "" {
+			break
+		}
+		switch mech {
+		case "SCRAM-SHA-256-PLUS":
+			c.appendError("server offered SCRAM-SHA-256-PLUS authentication over a non-SSL connection\n")
+			return false
+		case "SCRAM-SHA-256":
+			selected = true
+		}
+	}
+	if !selected {
+		c.appendError("none of the server's SASL authentication mechanisms are supported\n")
+		return false
+	}
+	if st.password == "" {
+		c.appendError(noPasswordSupplied)
+		return false
+	}
+	c.appendError("SCRAM authentication is not supported by this libpq emulation\n")
 	return false
 }
 
