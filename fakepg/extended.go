@@ -288,6 +288,7 @@ func (b *backend) execute(body []byte) *engine.Error {
 		if err != nil {
 			if res != nil {
 				b.sendRows(res, p.formats, res.Rows)
+				b.sendNotices(res)
 			}
 			return err
 		}

@@ -6,14 +6,28 @@ import (
 	"time"
 )
 
-// Txn is one transaction: the rows it locked and wrote, and the
-// transaction it waits for, if any.
+// Txn is one transaction: its snapshot, the rows it locked and wrote, the
+// undo records of its open subtransactions, and the transaction it waits
+// for, if any.
 type Txn struct {
-	sess       *Session
-	xid        uint32     // assigned at the first row lock, as PostgreSQL assigns at the first write
-	writes     []*rowSlot // rows whose lock it holds, in locking order
+	sess *Session
+	xid  uint32 // assigned at the first row lock, as PostgreSQL assigns at the first write
+	// touched lists the rows it locked (and so may have written), in
+	// locking order; a row whose lock a ROLLBACK TO released may stay.
+	touched []*rowSlot
+	// undo holds, while a savepoint is open, what each row was like for
+	// the transaction before each change (see savepoint.go).
+	undo       []undoRecord
 	waitingFor *Txn
 	done       bool
+
+	// snapshotSet says a statement has read with a snapshot (PostgreSQL's
+	// FirstSnapshotSet): the isolation level is fixed from then on.
+	snapshotSet bool
+	// repeatableRead says the transaction runs under REPEATABLE READ and
+	// reads with snapshot, taken by its first statement.
+	repeatableRead bool
+	snapshot       Snapshot
 }
 
 // assignXid gives tx a transaction ID if it has none.
@@ -24,52 +38,39 @@ func (db *DB) assignXid(tx *Txn) {
 	}
 }
 
-// finish commits or aborts tx: its pending versions become committed (or
-// are dropped), its row locks are released and lock waiters are woken.
+// finish commits or aborts tx: its uncommitted changes become committed,
+// numbered by the next commit sequence number (or are dropped), its row
+// locks and snapshot are released and lock waiters are woken.
 func (db *DB) finish(tx *Txn, commit bool) {
-	for _, s := range tx.writes {
-		if commit {
-			switch {
-			case s.deleting:
-				s.committed = nil
-			case s.pending != nil:
-				s.committed = s.pending
-			}
-		}
-		s.pending, s.deleting, s.holder = nil, false, nil
+	if tx.repeatableRead && tx.snapshot.holds > 0 {
+		db.releaseSnapshot(&tx.snapshot)
 	}
-	tx.writes = nil
+	var seq, horizon uint64
+	for _, s := range tx.touched {
+		if s.writer == tx {
+			if commit {
+				if seq == 0 {
+					db.commitSeq++
+					seq = db.commitSeq
+					horizon = db.horizon()
+				}
+				s.commitChange(seq, horizon)
+			}
+			s.writer, s.pending, s.deleting = nil, nil, false
+		}
+		s.setLock(tx, lockNone)
+	}
+	tx.touched, tx.undo = nil, nil
 	tx.done = true
 	db.cond.Broadcast()
 }
 
-// lockRow takes s's row lock for tx, waiting while another transaction
-// holds it. verb says what tx is doing to the tuple, for the deadlock
-// report's context ("updating", "deleting", "locking").
-func (db *DB) lockRow(tx *Txn, s *rowSlot, verb string) error {
-	for s.holder != nil && s.holder != tx {
-		ctx := ""
-		if v := s.committed; v != nil {
-			ctx = fmt.Sprintf("while %s tuple %s in relation \"%s\"", verb, v.ctid(), s.table.Name)
-		} else {
-			ctx = fmt.Sprintf("while inserting index tuple (0,%d) in relation \"%s\"", s.table.items+1, s.table.PKeyName)
-		}
-		if err := db.waitFor(tx, s.holder, ctx); err != nil {
-			return err
-		}
-	}
-	if s.holder == nil {
-		db.assignXid(tx)
-		s.holder = tx
-		tx.writes = append(tx.writes, s)
-	}
-	return nil
-}
-
-// waitFor blocks tx until holder ends. After DeadlockTimeout of waiting it
-// checks once for a cycle of waiting transactions, as PostgreSQL's
-// CheckDeadLock does, and fails with 40P01 when tx closes one.
-func (db *DB) waitFor(tx, holder *Txn, context string) error {
+// waitFor blocks tx while blocked reports that holder keeps it from
+// proceeding (holder's lock, which ends with holder's transaction or the
+// subtransaction that took it). After DeadlockTimeout of waiting it checks
+// once for a cycle of waiting transactions, as PostgreSQL's CheckDeadLock
+// does, and fails with 40P01 when tx closes one.
+func (db *DB) waitFor(tx, holder *Txn, context string, blocked func() bool) error {
 	tx.waitingFor = holder
 	defer func() { tx.waitingFor = nil }()
 	s := tx.sess
@@ -79,7 +80,7 @@ func (db *DB) waitFor(tx, holder *Txn, context string) error {
 	if d := s.timeout("lock_timeout"); d > 0 {
 		lockDeadline = start.Add(d)
 	}
-	for !holder.done {
+	for !holder.done && blocked() {
 		if err := s.interrupted(); err != nil {
 			err.Where = context
 			return err
