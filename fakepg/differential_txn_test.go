@@ -298,6 +298,18 @@ func TestDifferentialTxnReadCommittedSnapshots(t *testing.T) {
 		pgtest.Query("s1", "SELECT k, v FROM kv ORDER BY k"),
 		pgtest.Query("s1", "UPDATE kv SET v = v + 1 RETURNING k, v"),
 		pgtest.Query("s1", "COMMIT"),
+		// a row deleted and inserted again while an UPDATE waits is a new
+		// row: the UPDATE skips the deleted one
+		pgtest.Query("s2", "BEGIN; DELETE FROM kv WHERE k = 'a'; INSERT INTO kv VALUES ('a', 100)"),
+		pgtest.Query("s1", "UPDATE kv SET v = v + 1 WHERE k = 'a' RETURNING v").NoWait(),
+		pgtest.Idle("s1", wait),
+		pgtest.Query("s2", "COMMIT"),
+		pgtest.Await("s1"),
+		pgtest.Query("s1", "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT k, v FROM kv ORDER BY k"),
+		pgtest.Query("s2", "DELETE FROM kv WHERE k = 'b'; INSERT INTO kv VALUES ('b', 200)"),
+		pgtest.Query("s1", "UPDATE kv SET v = 0 WHERE k = 'b'"),
+		pgtest.Query("s1", "ROLLBACK"),
+		pgtest.Query("s1", "SELECT k, v FROM kv ORDER BY k"),
 		pgtest.Terminate("s1"),
 		pgtest.Terminate("s2"),
 	})

@@ -288,9 +288,9 @@ func (s *Session) lockAndRecheck(p *Plan, en *env, r scanned, mode lockMode, wai
 		return cur, true, nil
 	}
 	if s.tx.repeatableRead {
-		return nil, false, serializationFailure(cur == nil && verb != "locking")
+		return nil, false, serializationFailure(!sameRow(r.ver, cur) && verb != "locking")
 	}
-	if cur == nil {
+	if !sameRow(r.ver, cur) {
 		r.slot.setLock(s.tx, held) // a deleted row keeps no lock
 		return nil, false, nil
 	}
@@ -308,7 +308,7 @@ func (s *Session) execUpdate(p *Plan, en *env, res *Result) error {
 		if err != nil {
 			return err
 		}
-		s.tx.write(r.slot, s.db.newVersion(t, vals), false)
+		s.tx.write(r.slot, s.db.newVersion(t, vals, cur), false)
 		return p.returning(en, vals, res)
 	})
 	res.Tag = countTag("UPDATE", n)
@@ -435,7 +435,7 @@ func (s *Session) insertRow(p *Plan, en *env, t *Table, row []Value, touched map
 			if _, err := s.db.lockRow(s.tx, slot, lockUpdate, sqlparse.LockWaitBlock, "inserting"); err != nil {
 				return 0, err
 			}
-			s.tx.write(slot, s.db.newVersion(t, row), false)
+			s.tx.write(slot, s.db.newVersion(t, row, nil), false)
 			touched[key] = true
 			return 1, p.returning(en, row, res)
 		}
@@ -480,7 +480,7 @@ func (s *Session) insertRow(p *Plan, en *env, t *Table, row []Value, touched map
 		if err != nil {
 			return 0, err
 		}
-		s.tx.write(slot, s.db.newVersion(t, vals), false)
+		s.tx.write(slot, s.db.newVersion(t, vals, cur), false)
 		touched[key] = true
 		return 1, p.returning(en, vals, res)
 	}

@@ -53,17 +53,6 @@ func (db *DB) releaseSnapshot(snap *Snapshot) {
 	}
 }
 
-// horizon returns the oldest commit sequence number a held or future
-// snapshot may have: a version replaced by a commit numbered at or below
-// it is visible to no snapshot.
-func (db *DB) horizon() uint64 {
-	h := db.commitSeq
-	for _, snap := range db.snapshots {
-		h = min(h, snap.seq)
-	}
-	return h
-}
-
 // needsSnapshot reports whether stmt reads with a snapshot, as
 // PostgreSQL's analyze_requires_snapshot and PlannedStmtRequiresSnapshot
 // decide: every statement but transaction control, SET, SHOW and RESET.

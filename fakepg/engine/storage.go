@@ -12,13 +12,19 @@ import (
 // of the transaction that wrote it (xmin) and of the one that replaced or
 // deleted it (xmax, zero while it is the row's latest): a snapshot sees
 // it when it saw the first commit and not the second.
+//
+// An UPDATE's version continues the row of the version it replaces (same
+// lineage, PostgreSQL's update chain); an INSERT starts a new row, even
+// for a key whose row was deleted, so a waiter that saw the deleted row
+// knows it is gone.
 type version struct {
-	vals  []Value
-	seq   int64 // heap order: versions written later scan later
-	item  int   // line pointer number, for ctids "(0,item)"
-	xmin  uint64
-	xmax  uint64
-	older *version // the version this one replaced, while a snapshot may still see it
+	vals    []Value
+	seq     int64 // heap order: versions written later scan later
+	item    int   // line pointer number, for ctids "(0,item)"
+	lineage int64 // the seq of the row's first version
+	xmin    uint64
+	xmax    uint64
+	older   *version // the version this one replaced, while a snapshot may still see it
 }
 
 // rowSlot is everything known about one primary key value: its committed
@@ -76,10 +82,10 @@ func (s *rowSlot) latest(tx *Txn) *version {
 	return nil
 }
 
-// commitChange makes the writer's change committed with commit sequence
-// number seq, and drops the versions no snapshot can see any more: those
-// replaced at or before horizon (see DB.horizon).
-func (s *rowSlot) commitChange(seq, horizon uint64) {
+// commitChange makes the writer's change of s committed with commit
+// sequence number seq, and drops the versions no held snapshot sees (a
+// later snapshot sees only the latest).
+func (db *DB) commitChange(s *rowSlot, seq uint64) {
 	switch {
 	case s.deleting:
 		if s.committed != nil {
@@ -92,16 +98,32 @@ func (s *rowSlot) commitChange(seq, horizon uint64) {
 		s.pending.xmin, s.pending.older = seq, s.committed
 		s.committed = s.pending
 	}
+	var newer *version
 	for v := s.committed; v != nil; v = v.older {
-		if o := v.older; o != nil && o.xmax <= horizon {
-			v.older = nil // o and everything older are invisible to every snapshot
-			break
+		if v.xmax == 0 || db.seen(v) {
+			newer = v
+		} else if newer == nil {
+			s.committed = v.older
+		} else {
+			newer.older = v.older
 		}
 	}
-	if v := s.committed; v != nil && v.xmax != 0 && v.xmax <= horizon {
-		s.committed = nil
-	}
 }
+
+// seen reports whether a held snapshot sees the committed version v.
+func (db *DB) seen(v *version) bool {
+	for _, snap := range db.snapshots {
+		if v.xmin <= snap.seq && (v.xmax == 0 || snap.seq < v.xmax) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameRow reports whether cur, a row's latest version (or nil), continues
+// the row whose version v a statement saw: false when that row was
+// deleted since, even if the key was inserted again.
+func sameRow(v, cur *version) bool { return cur != nil && cur.lineage == v.lineage }
 
 // ctid renders a version's tuple identifier as PostgreSQL prints it.
 func (v *version) ctid() string { return fmt.Sprintf("(0,%d)", v.item) }
@@ -141,9 +163,14 @@ func (t *Table) scan(tx *Txn, snap *Snapshot, buf []scanned) []scanned {
 	return out
 }
 
-// newVersion makes a version of vals at the end of the heap.
-func (db *DB) newVersion(t *Table, vals []Value) *version {
+// newVersion makes a version of vals at the end of the heap: the new
+// version of the row whose version old is, or a new row if old is nil.
+func (db *DB) newVersion(t *Table, vals []Value, old *version) *version {
 	db.seq++
 	t.items++
-	return &version{vals: vals, seq: db.seq, item: t.items}
+	v := &version{vals: vals, seq: db.seq, item: t.items, lineage: db.seq}
+	if old != nil {
+		v.lineage = old.lineage
+	}
+	return v
 }

@@ -45,16 +45,15 @@ func (db *DB) finish(tx *Txn, commit bool) {
 	if tx.repeatableRead && tx.snapshot.holds > 0 {
 		db.releaseSnapshot(&tx.snapshot)
 	}
-	var seq, horizon uint64
+	var seq uint64
 	for _, s := range tx.touched {
 		if s.writer == tx {
 			if commit {
 				if seq == 0 {
 					db.commitSeq++
 					seq = db.commitSeq
-					horizon = db.horizon()
 				}
-				s.commitChange(seq, horizon)
+				db.commitChange(s, seq)
 			}
 			s.writer, s.pending, s.deleting = nil, nil, false
 		}
