@@ -84,6 +84,10 @@ type gucState struct {
 	// check, if set, vets a new value of a parameter after validation
 	// (PostgreSQL's check hooks); see Session.checkSetting.
 	check func(d *gucDef, v string) *Error
+	// gen counts the changes of vals; modes caches what every statement
+	// reads of them (see txmode.go).
+	gen   uint64
+	modes modeCache
 }
 
 func newGUCState(user, appName string, superuser bool) *gucState {
@@ -98,6 +102,7 @@ func newGUCState(user, appName string, superuser bool) *gucState {
 	}
 	g.resets = map[string]string{"application_name": appName}
 	g.dirty = true
+	g.gen = 1
 	return g
 }
 
@@ -129,6 +134,7 @@ func (g *gucState) apply(vals map[string]string) {
 	if len(vals) > 0 {
 		maps.Copy(g.vals, vals)
 		g.dirty = true
+		g.gen++
 	}
 }
 
@@ -144,6 +150,7 @@ func (g *gucState) assign(name, v string) {
 	}
 	g.vals[name] = v
 	g.dirty = true
+	g.gen++
 }
 
 // set assigns a parameter; local makes it revert at transaction end.

@@ -123,7 +123,7 @@ func (db *DB) lockRow(tx *Txn, s *rowSlot, mode lockMode, wait sqlparse.LockWait
 		db.assignXid(tx)
 		tx.remember(s)
 		if held == lockNone {
-			tx.touched = append(tx.touched, s)
+			tx.sess.touched = append(tx.sess.touched, s)
 		}
 		s.setLock(tx, mode)
 	}

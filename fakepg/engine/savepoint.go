@@ -28,7 +28,7 @@ const (
 // subxact is one open savepoint.
 type subxact struct {
 	name    string
-	undo    int      // len(Txn.undo) when it began
+	undo    int      // len(Session.undo) when it began
 	gucs    gucSaved // the settings when it began
 	aborted bool     // an error aborted it; only ROLLBACK TO or ROLLBACK may follow
 }
@@ -52,14 +52,15 @@ func (tx *Txn) remember(s *rowSlot) {
 	if s.writer == tx {
 		u.wrote, u.pending, u.deleting = true, s.pending, s.deleting
 	}
-	tx.undo = append(tx.undo, u)
+	tx.sess.undo = append(tx.sess.undo, u)
 }
 
 // undoTo undoes tx's changes recorded from mark on, newest first, and
 // wakes lock waiters.
 func (db *DB) undoTo(tx *Txn, mark int) {
-	for i := len(tx.undo) - 1; i >= mark; i-- {
-		u := tx.undo[i]
+	undo := tx.sess.undo
+	for i := len(undo) - 1; i >= mark; i-- {
+		u := undo[i]
 		s := u.slot
 		switch {
 		case u.wrote:
@@ -69,8 +70,8 @@ func (db *DB) undoTo(tx *Txn, mark int) {
 		}
 		s.setLock(tx, u.mode)
 	}
-	clear(tx.undo[mark:])
-	tx.undo = tx.undo[:mark]
+	clear(undo[mark:])
+	tx.sess.undo = undo[:mark]
 	db.cond.Broadcast()
 }
 
@@ -125,7 +126,7 @@ func (s *Session) execSavepoint(st *sqlparse.TransactionStmt, res *Result) *Erro
 		if !inBlock {
 			return outsideBlock("SAVEPOINT")
 		}
-		s.subs = append(s.subs, subxact{name: st.Savepoint, undo: len(s.tx.undo), gucs: s.gucs.save()})
+		s.subs = append(s.subs, subxact{name: st.Savepoint, undo: len(s.undo), gucs: s.gucs.save()})
 	case sqlparse.TxRelease:
 		res.Tag = plainTag("RELEASE")
 		if !inBlock {
@@ -137,8 +138,8 @@ func (s *Session) execSavepoint(st *sqlparse.TransactionStmt, res *Result) *Erro
 		}
 		s.subs = s.subs[:i]
 		if len(s.subs) == 0 {
-			clear(s.tx.undo)
-			s.tx.undo = s.tx.undo[:0] // only the transaction's end undoes what is left
+			clear(s.undo)
+			s.undo = s.undo[:0] // only the transaction's end undoes what is left
 		}
 	case sqlparse.TxRollbackTo:
 		res.Tag = plainTag("ROLLBACK")
@@ -173,4 +174,5 @@ func (g *gucState) save() gucSaved {
 func (g *gucState) restore(sv gucSaved) {
 	g.vals, g.local = maps.Clone(sv.vals), maps.Clone(sv.local)
 	g.dirty = true
+	g.gen++
 }

@@ -25,9 +25,17 @@ type Session struct {
 	env     env
 	scanned []scanned
 	// snap is the snapshot the running statement reads with (see
-	// Snapshot); stmtSnapshot is the room for it under READ COMMITTED.
+	// Snapshot); stmtSnapshot is the room for it under READ COMMITTED,
+	// txSnapshot for the transaction's under REPEATABLE READ.
 	snap         *Snapshot
 	stmtSnapshot Snapshot
+	txSnapshot   Snapshot
+	// touched lists the rows the transaction locked (and so may have
+	// written), in locking order; a row whose lock a ROLLBACK TO released
+	// may stay. undo holds, while a savepoint is open, what each row was
+	// like for the transaction before each change (see savepoint.go).
+	touched []*rowSlot
+	undo    []undoRecord
 	// OnTransactionEnd, if set, is called whenever the session's
 	// transaction ends (commit or rollback): portals die with it.
 	OnTransactionEnd func()

@@ -84,15 +84,16 @@ func (s *Session) statementSnapshot() *Snapshot {
 	tx := s.tx
 	if !tx.snapshotSet {
 		tx.snapshotSet = true
-		tx.repeatableRead = s.gucs.vals["transaction_isolation"] == "repeatable read"
+		tx.repeatableRead = s.gucs.current().repeatableRead
 		if tx.repeatableRead {
-			tx.snapshot = s.db.newSnapshot()
-			s.db.holdSnapshot(&tx.snapshot)
+			s.txSnapshot = s.db.newSnapshot()
+			tx.snapshot = &s.txSnapshot
+			s.db.holdSnapshot(tx.snapshot)
 		}
 	}
 	snap := &s.stmtSnapshot
 	if tx.repeatableRead {
-		snap = &tx.snapshot
+		snap = tx.snapshot
 	} else {
 		*snap = s.db.newSnapshot()
 	}

@@ -35,13 +35,40 @@ const (
 // prints them.
 var isolationLevels = []string{"serializable", "repeatable read", "read committed", "read uncommitted"}
 
-// startTransaction gives a new transaction the default modes.
+// modeCache holds the transaction modes as of a generation of the
+// settings, so that a statement reads them without map lookups.
+type modeCache struct {
+	started        uint64 // gen after the last startTransaction that copied
+	gen            uint64 // the gen readOnly and repeatableRead are of
+	readOnly       bool
+	repeatableRead bool
+}
+
+// startTransaction gives a new transaction the default modes. Unless a
+// setting changed since the last time, they are still in place.
 func (g *gucState) startTransaction() {
-	for _, name := range [...]string{"transaction_isolation", "transaction_read_only", "transaction_deferrable"} {
-		if v := g.vals["default_"+name]; g.vals[name] != v {
-			g.vals[name] = v
-		}
+	if g.modes.started == g.gen {
+		return
 	}
+	for _, n := range [...][2]string{
+		{"transaction_isolation", "default_transaction_isolation"},
+		{"transaction_read_only", "default_transaction_read_only"},
+		{"transaction_deferrable", "default_transaction_deferrable"},
+	} {
+		g.vals[n[0]] = g.vals[n[1]]
+	}
+	g.gen++
+	g.modes.started = g.gen
+}
+
+// current returns the transaction modes now in effect.
+func (g *gucState) current() *modeCache {
+	if m := &g.modes; m.gen != g.gen {
+		m.gen = g.gen
+		m.readOnly = g.vals["transaction_read_only"] == "on"
+		m.repeatableRead = g.vals["transaction_isolation"] == "repeatable read"
+	}
+	return &g.modes
 }
 
 // errSerializable refuses the SERIALIZABLE isolation level.
@@ -158,7 +185,7 @@ func (s *Session) resetWarning(name string, res *Result) {
 // checkReadOnly fails a statement that writes, or locks rows, in a READ
 // ONLY transaction (PreventCommandIfReadOnly).
 func (s *Session) checkReadOnly(p *Plan) *Error {
-	if s.gucs.vals["transaction_read_only"] != "on" {
+	if !s.gucs.current().readOnly {
 		return nil
 	}
 	var what string

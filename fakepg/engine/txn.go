@@ -6,28 +6,22 @@ import (
 	"time"
 )
 
-// Txn is one transaction: its snapshot, the rows it locked and wrote, the
-// undo records of its open subtransactions, and the transaction it waits
-// for, if any.
+// Txn is one transaction: its modes and snapshot, and the transaction it
+// waits for, if any. The rows it locked and the undo records of its
+// savepoints are its session's (Session.touched, Session.undo), kept from
+// one transaction to the next to spare allocations.
 type Txn struct {
 	sess *Session
 	xid  uint32 // assigned at the first row lock, as PostgreSQL assigns at the first write
-	// touched lists the rows it locked (and so may have written), in
-	// locking order; a row whose lock a ROLLBACK TO released may stay.
-	touched []*rowSlot
-	// undo holds, while a savepoint is open, what each row was like for
-	// the transaction before each change (see savepoint.go).
-	undo       []undoRecord
-	waitingFor *Txn
-	done       bool
-
+	done bool
 	// snapshotSet says a statement has read with a snapshot (PostgreSQL's
 	// FirstSnapshotSet): the isolation level is fixed from then on.
 	snapshotSet bool
 	// repeatableRead says the transaction runs under REPEATABLE READ and
 	// reads with snapshot, taken by its first statement.
 	repeatableRead bool
-	snapshot       Snapshot
+	snapshot       *Snapshot
+	waitingFor     *Txn
 }
 
 // assignXid gives tx a transaction ID if it has none.
@@ -42,11 +36,12 @@ func (db *DB) assignXid(tx *Txn) {
 // numbered by the next commit sequence number (or are dropped), its row
 // locks and snapshot are released and lock waiters are woken.
 func (db *DB) finish(tx *Txn, commit bool) {
-	if tx.repeatableRead && tx.snapshot.holds > 0 {
-		db.releaseSnapshot(&tx.snapshot)
+	if tx.snapshot != nil && tx.snapshot.holds > 0 {
+		db.releaseSnapshot(tx.snapshot)
 	}
+	sess := tx.sess
 	var seq uint64
-	for _, s := range tx.touched {
+	for _, s := range sess.touched {
 		if s.writer == tx {
 			if commit {
 				if seq == 0 {
@@ -59,7 +54,9 @@ func (db *DB) finish(tx *Txn, commit bool) {
 		}
 		s.setLock(tx, lockNone)
 	}
-	tx.touched, tx.undo = nil, nil
+	clear(sess.touched)
+	clear(sess.undo)
+	sess.touched, sess.undo = sess.touched[:0], sess.undo[:0]
 	tx.done = true
 	db.cond.Broadcast()
 }
