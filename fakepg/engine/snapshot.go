@@ -76,20 +76,47 @@ func (db *DB) keepSnapshot(snap *Snapshot) *Snapshot {
 	return kept
 }
 
+// NoteSnapshot records that the extended protocol's Parse of stmt, or its
+// Bind with params parameter values, used the transaction's snapshot, as
+// PostgreSQL's exec_parse_message and exec_bind_message take one for the
+// statements parse analysis needs it for (SELECT, INSERT, UPDATE, DELETE;
+// Bind also for any statement with parameters). From then on the
+// transaction's isolation level is fixed and SET TRANSACTION fails with
+// 25001. The snapshot itself is taken by the first statement that
+// executes, under the database's mutex, which for a batch of Parse, Bind
+// and Execute is the same moment. It touches only the session's own
+// state, so it takes no lock.
+func (s *Session) NoteSnapshot(stmt sqlparse.Stmt, params int) {
+	switch stmt.(type) {
+	case *sqlparse.SelectStmt, *sqlparse.InsertStmt, *sqlparse.UpdateStmt, *sqlparse.DeleteStmt:
+	default:
+		if params == 0 {
+			return
+		}
+	}
+	s.fixIsolation()
+}
+
+// fixIsolation marks the transaction's first use of a snapshot, which
+// fixes its isolation level.
+func (s *Session) fixIsolation() {
+	if tx := s.tx; !tx.snapshotSet {
+		tx.snapshotSet = true
+		tx.repeatableRead = s.gucs.current().repeatableRead
+	}
+}
+
 // statementSnapshot returns the snapshot a statement starting now reads
 // with, held until the caller releases it: under REPEATABLE READ the
 // transaction's (taken now if this is its first statement), else a new
 // one. The transaction's isolation level is fixed from here on.
 func (s *Session) statementSnapshot() *Snapshot {
+	s.fixIsolation()
 	tx := s.tx
-	if !tx.snapshotSet {
-		tx.snapshotSet = true
-		tx.repeatableRead = s.gucs.current().repeatableRead
-		if tx.repeatableRead {
-			s.txSnapshot = s.db.newSnapshot()
-			tx.snapshot = &s.txSnapshot
-			s.db.holdSnapshot(tx.snapshot)
-		}
+	if tx.repeatableRead && tx.snapshot == nil {
+		s.txSnapshot = s.db.newSnapshot()
+		tx.snapshot = &s.txSnapshot
+		s.db.holdSnapshot(tx.snapshot)
 	}
 	snap := &s.stmtSnapshot
 	if tx.repeatableRead {
