@@ -99,6 +99,7 @@ func (b *backend) parse(body []byte) *engine.Error {
 			return engine.FailedBlockError()
 		}
 		b.sess.StartCommand()
+		b.sess.NoteSnapshot(stmts[0], 0)
 		// plans for unspecified parameter types are shared with the simple
 		// protocol's cache; declared types make a plan of its own
 		plan := cq.plans[0]
@@ -169,6 +170,9 @@ func (b *backend) bind(body []byte) *engine.Error {
 		}
 	}
 	b.sess.StartCommand()
+	if ps.plan != nil {
+		b.sess.NoteSnapshot(ps.plan.Stmt, nParams)
+	}
 	params := make([]engine.Value, nParams)
 	for i, raw := range msg.Parameters {
 		if raw == nil {
@@ -288,6 +292,7 @@ func (b *backend) execute(body []byte) *engine.Error {
 		if err != nil {
 			if res != nil {
 				b.sendRows(res, p.formats, res.Rows)
+				b.sendNotices(res)
 			}
 			return err
 		}

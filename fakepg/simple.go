@@ -39,8 +39,11 @@ func (b *backend) simpleQuery(body []byte) {
 		}
 		if err != nil {
 			if res != nil {
-				b.sendRowDescription(res.Columns, nil)
-				b.sendRows(res, nil, res.Rows)
+				if res.Columns != nil {
+					b.sendRowDescription(res.Columns, nil)
+					b.sendRows(res, nil, res.Rows)
+				}
+				b.sendNotices(res)
 			}
 			b.sendError(err) // the command is already aborted
 			b.readyForQuery()

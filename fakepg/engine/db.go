@@ -10,11 +10,11 @@ const DefaultDeadlockTimeout = time.Second
 //
 // Invariant: mu guards what sessions share: the tables and their row
 // slots, the sequence counters, transactions (their row locks, and the
-// waits other sessions' deadlock checks follow) and each session's cancel
-// flag. What only a session's own backend touches (its block state, its
-// settings, a transaction before it locks a row) is not guarded. cond is
-// broadcast whenever a transaction ends, which is when lock waiters may
-// proceed.
+// waits other sessions' deadlock checks follow), the held snapshots and
+// each session's cancel flag. What only a session's own backend touches
+// (its block state, its settings, a transaction before it locks a row) is
+// not guarded. cond is broadcast whenever a transaction ends, and when a
+// ROLLBACK TO releases row locks, which is when lock waiters may proceed.
 type DB struct {
 	rt     Runtime
 	mu     Mutex
@@ -23,6 +23,11 @@ type DB struct {
 
 	seq     int64  // heap sequence of the last tuple version
 	nextXid uint32 // the next transaction ID to assign
+
+	// commitSeq numbers the last commit of a transaction that wrote (see
+	// Snapshot); snapshots are the snapshots held (see holdSnapshot).
+	commitSeq uint64
+	snapshots []*Snapshot
 
 	// DeadlockTimeout is how long a lock waiter waits before checking for
 	// a deadlock (deadlock_timeout).

@@ -1,6 +1,8 @@
 // Package engine is the fake backend's SQL engine: a catalog with the
-// tables poolsim's scenarios use (kv and the wide activity table), read
-// committed transactions with row locks held to commit, lock waits the
+// tables poolsim's scenarios use (kv and the wide activity table),
+// multi-version storage read through snapshots (snapshot.go) under READ
+// COMMITTED or REPEATABLE READ (txmode.go), row locks of three strengths
+// held to commit (rowlock.go), savepoints (savepoint.go), lock waits the
 // scheduler can see, deadlock detection after deadlock_timeout, and
 // PostgreSQL's transaction block state machine (xact.c), so that
 // transaction status, warnings and errors follow PostgreSQL 15.

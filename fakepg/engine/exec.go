@@ -109,7 +109,7 @@ var noTable = []scanned{{ver: &version{}}}
 func (s *Session) execSelect(p *Plan, en *env, res *Result) error {
 	var rows []scanned
 	if t := p.sc.table; t != nil {
-		all := t.scan(s.tx, s.scanned[:0])
+		all := t.scan(s.tx, s.snap, s.scanned[:0])
 		s.scanned = all[:0]
 		rows = all[:0] // the matching rows, filtered in place
 		for _, r := range all {
@@ -163,8 +163,8 @@ func (s *Session) execSelect(p *Plan, en *env, res *Result) error {
 			break
 		}
 		ver := r.ver
-		if p.forUpdate {
-			cur, ok, err := s.lockAndRecheck(p, en, r, "locking")
+		if p.locking != nil && r.slot != nil {
+			cur, ok, err := s.lockAndRecheck(p, en, r, lockModeOf(p.locking.Strength), p.locking.Wait, "locking")
 			if err != nil {
 				return err
 			}
@@ -269,35 +269,46 @@ func (p *Plan) sortRows(en *env, rows []scanned) error {
 	return nil
 }
 
-// lockAndRecheck takes a scanned row's lock and, if the row changed while
-// the statement waited, rechecks the WHERE on its latest version (read
-// committed's EvalPlanQual). It returns the version to act on, or false
-// when the row is gone or no longer matches.
-func (s *Session) lockAndRecheck(p *Plan, en *env, r scanned, verb string) (*version, bool, error) {
-	if err := s.db.lockRow(s.tx, r.slot, verb); err != nil {
+// lockAndRecheck takes a scanned row's lock in mode and returns the
+// version to act on, or false when the row is to be left out: gone, no
+// longer matching, or (SKIP LOCKED) locked by another transaction. Under
+// READ COMMITTED, a row changed since the statement's snapshot (by a
+// transaction it waited for, or one that committed before) is rechecked in
+// its latest version (EvalPlanQual); under REPEATABLE READ such a row
+// fails the statement with 40001, as a transaction must not act on a
+// version newer than its snapshot.
+func (s *Session) lockAndRecheck(p *Plan, en *env, r scanned, mode lockMode, wait sqlparse.LockWait, verb string) (*version, bool, error) {
+	held := r.slot.lockOf(s.tx)
+	ok, err := s.db.lockRow(s.tx, r.slot, mode, wait, verb)
+	if err != nil || !ok {
 		return nil, false, err
 	}
-	cur := r.slot.visible(s.tx)
-	if cur == nil {
+	cur := r.slot.latest(s.tx)
+	if cur == r.ver {
+		return cur, true, nil
+	}
+	if s.tx.repeatableRead {
+		return nil, false, serializationFailure(!sameRow(r.ver, cur) && verb != "locking")
+	}
+	if !sameRow(r.ver, cur) {
+		r.slot.setLock(s.tx, held) // a deleted row keeps no lock
 		return nil, false, nil
 	}
-	if cur != r.ver {
-		ok, err := p.matches(en, cur.vals)
-		if err != nil || !ok {
-			return nil, false, err
-		}
+	ok, err = p.matches(en, cur.vals)
+	if err != nil || !ok {
+		return nil, false, err
 	}
 	return cur, true, nil
 }
 
 func (s *Session) execUpdate(p *Plan, en *env, res *Result) error {
 	t := p.sc.table
-	n, err := s.eachTarget(p, en, "updating", func(r scanned, cur *version) error {
+	n, err := s.eachTarget(p, en, lockNoKeyUpdate, "updating", func(r scanned, cur *version) error {
 		vals, err := applySets(p.sets, en, cur.vals)
 		if err != nil {
 			return err
 		}
-		r.slot.pending, r.slot.deleting = s.db.newVersion(t, vals), false
+		s.tx.write(r.slot, s.db.newVersion(t, vals, cur), false)
 		return p.returning(en, vals, res)
 	})
 	res.Tag = countTag("UPDATE", n)
@@ -305,12 +316,12 @@ func (s *Session) execUpdate(p *Plan, en *env, res *Result) error {
 }
 
 // eachTarget runs act on every row an UPDATE or DELETE affects: the rows
-// its WHERE matches in the statement's snapshot, each locked (waiting if
-// need be) and rechecked in its latest version. It returns how many rows
-// act ran on.
-func (s *Session) eachTarget(p *Plan, en *env, verb string, act func(r scanned, cur *version) error) (int, error) {
+// its WHERE matches in the statement's snapshot, each locked in mode
+// (waiting if need be) and rechecked in its latest version. It returns how
+// many rows act ran on.
+func (s *Session) eachTarget(p *Plan, en *env, mode lockMode, verb string, act func(r scanned, cur *version) error) (int, error) {
 	n := 0
-	all := p.sc.table.scan(s.tx, s.scanned[:0])
+	all := p.sc.table.scan(s.tx, s.snap, s.scanned[:0])
 	s.scanned = all[:0]
 	for _, r := range all {
 		ok, err := p.matches(en, r.ver.vals)
@@ -320,7 +331,7 @@ func (s *Session) eachTarget(p *Plan, en *env, verb string, act func(r scanned, 
 		if !ok {
 			continue
 		}
-		cur, ok, err := s.lockAndRecheck(p, en, r, verb)
+		cur, ok, err := s.lockAndRecheck(p, en, r, mode, sqlparse.LockWaitBlock, verb)
 		if err != nil {
 			return n, err
 		}
@@ -364,8 +375,8 @@ func (p *Plan) returning(en *env, row []Value, res *Result) error {
 }
 
 func (s *Session) execDelete(p *Plan, en *env, res *Result) error {
-	n, err := s.eachTarget(p, en, "deleting", func(r scanned, cur *version) error {
-		r.slot.pending, r.slot.deleting = nil, true
+	n, err := s.eachTarget(p, en, lockUpdate, "deleting", func(r scanned, cur *version) error {
+		s.tx.write(r.slot, nil, true)
 		return p.returning(en, cur.vals, res)
 	})
 	res.Tag = countTag("DELETE", n)
@@ -409,22 +420,22 @@ func (s *Session) insertRow(p *Plan, en *env, t *Table, row []Value, touched map
 	key := keyText(t.Columns[0].Type, row[0])
 	slot := t.slot(key, true)
 	for {
-		if h := slot.holder; h != nil && h != s.tx && (slot.pending != nil || slot.deleting || slot.committed == nil) {
+		if h := slot.writer; h != nil && h != s.tx {
 			// another transaction is inserting, updating or deleting this
 			// key (not just holding it FOR UPDATE): wait for it, then look
 			// again
 			ctx := fmt.Sprintf("while inserting index tuple (0,%d) in relation \"%s\"", t.items+1, t.PKeyName)
-			if err := s.db.waitFor(s.tx, h, ctx); err != nil {
+			if err := s.db.waitFor(s.tx, h, ctx, func() bool { return slot.writer == h }); err != nil {
 				return 0, err
 			}
 			continue
 		}
-		cur := slot.visible(s.tx)
+		cur := slot.latest(s.tx) // the unique check sees every committed row
 		if cur == nil {
-			if err := s.db.lockRow(s.tx, slot, "inserting"); err != nil {
+			if _, err := s.db.lockRow(s.tx, slot, lockUpdate, sqlparse.LockWaitBlock, "inserting"); err != nil {
 				return 0, err
 			}
-			slot.pending, slot.deleting = s.db.newVersion(t, row), false
+			s.tx.write(slot, s.db.newVersion(t, row, nil), false)
 			touched[key] = true
 			return 1, p.returning(en, row, res)
 		}
@@ -435,6 +446,9 @@ func (s *Session) insertRow(p *Plan, en *env, t *Table, row []Value, touched map
 			return 0, e
 		}
 		if p.conflict.doNothing {
+			if s.tx.repeatableRead && slot.visible(s.tx, s.snap) != cur {
+				return 0, serializationFailure(false) // ExecCheckTIDVisible
+			}
 			return 0, nil
 		}
 		if touched[key] {
@@ -442,11 +456,14 @@ func (s *Session) insertRow(p *Plan, en *env, t *Table, row []Value, touched map
 			e.Hint = "Ensure that no rows proposed for insertion within the same command have duplicate constrained values."
 			return 0, e
 		}
-		if err := s.db.lockRow(s.tx, slot, "updating"); err != nil {
+		if _, err := s.db.lockRow(s.tx, slot, lockUpdate, sqlparse.LockWaitBlock, "updating"); err != nil {
 			return 0, err
 		}
-		if cur = slot.visible(s.tx); cur == nil {
+		if cur = slot.latest(s.tx); cur == nil {
 			continue // deleted while we waited: insert after all
+		}
+		if s.tx.repeatableRead && slot.visible(s.tx, s.snap) != cur {
+			return 0, serializationFailure(false) // ExecCheckTupleVisible
 		}
 		en.excluded = row
 		if p.conflict.where != nil {
@@ -463,7 +480,7 @@ func (s *Session) insertRow(p *Plan, en *env, t *Table, row []Value, touched map
 		if err != nil {
 			return 0, err
 		}
-		slot.pending, slot.deleting = s.db.newVersion(t, vals), false
+		s.tx.write(slot, s.db.newVersion(t, vals, cur), false)
 		touched[key] = true
 		return 1, p.returning(en, vals, res)
 	}
@@ -482,15 +499,23 @@ func rowText(t *Table, row []Value) string {
 	return "(" + strings.Join(parts, ", ") + ")"
 }
 
-func (s *Session) execTransaction(st *sqlparse.TransactionStmt, res *Result) {
+func (s *Session) execTransaction(st *sqlparse.TransactionStmt, res *Result) *Error {
 	var notice *Error
 	switch st.Kind {
 	case sqlparse.TxBegin, sqlparse.TxStart:
-		notice = s.beginBlock()
 		res.Tag = plainTag("BEGIN")
 		if st.Kind == sqlparse.TxStart {
 			res.Tag = plainTag("START TRANSACTION")
 		}
+		if s.block == blockStarted || s.block == blockImplicit {
+			if e := refuseSerializableBegin(st.Modes); e != nil {
+				return e
+			}
+		}
+		if notice = s.beginBlock(); notice != nil {
+			res.Notices = append(res.Notices, notice)
+		}
+		return s.setModes(st.Modes, false, false)
 	case sqlparse.TxCommit:
 		var commit bool
 		commit, notice = s.endBlock()
@@ -501,10 +526,13 @@ func (s *Session) execTransaction(st *sqlparse.TransactionStmt, res *Result) {
 	case sqlparse.TxRollback:
 		notice = s.rollbackBlock()
 		res.Tag = plainTag("ROLLBACK")
+	case sqlparse.TxSavepoint, sqlparse.TxRelease, sqlparse.TxRollbackTo:
+		return s.execSavepoint(st, res)
 	}
 	if notice != nil {
 		res.Notices = append(res.Notices, notice)
 	}
+	return nil
 }
 
 func (s *Session) execSet(st *sqlparse.SetStmt, res *Result) error {
@@ -515,6 +543,7 @@ func (s *Session) execSet(st *sqlparse.SetStmt, res *Result) error {
 		res.Notices = append(res.Notices, warning(NoActiveTransaction, "SET LOCAL can only be used in transaction blocks"))
 	}
 	if st.Default {
+		s.resetWarning(st.Name, res)
 		if e := s.gucs.reset(st.Name); e != nil {
 			return e
 		}

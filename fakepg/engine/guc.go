@@ -16,6 +16,11 @@ type gucDef struct {
 	readOnly bool   // cannot be changed with SET
 	unit     string // "ms" for time parameters normalised like PostgreSQL
 	boolean  bool   // a boolean parameter, shown as on or off
+	// enum lists the values of an enumerated parameter, which are matched
+	// ignoring case.
+	enum []string
+	// noResetAll keeps RESET ALL from resetting it (GUC_NO_RESET_ALL).
+	noResetAll bool
 }
 
 // gucDefs are the parameters the engine knows, sorted by name ignoring
@@ -25,7 +30,8 @@ var gucDefs = []gucDef{
 	{name: "client_encoding", def: "UTF8", report: true},
 	{name: "DateStyle", def: "ISO, MDY", report: true},
 	{name: "deadlock_timeout", def: "1s", unit: "ms"},
-	{name: "default_transaction_isolation", def: "read committed"},
+	{name: "default_transaction_deferrable", def: "off", boolean: true},
+	{name: "default_transaction_isolation", def: "read committed", enum: isolationLevels},
 	{name: "default_transaction_read_only", def: "off", report: true, boolean: true},
 	{name: "extra_float_digits", def: "1"},
 	{name: "idle_in_transaction_session_timeout", def: "0", unit: "ms"},
@@ -43,7 +49,9 @@ var gucDefs = []gucDef{
 	{name: "standard_conforming_strings", def: "on", report: true, boolean: true},
 	{name: "statement_timeout", def: "0", unit: "ms"},
 	{name: "TimeZone", def: "UTC", report: true},
-	{name: "transaction_isolation", def: "read committed"},
+	{name: "transaction_deferrable", def: "off", boolean: true, noResetAll: true},
+	{name: "transaction_isolation", def: "read committed", enum: isolationLevels, noResetAll: true},
+	{name: "transaction_read_only", def: "off", boolean: true, noResetAll: true},
 	{name: "work_mem", def: "4MB"},
 }
 
@@ -73,6 +81,13 @@ type gucState struct {
 	local    map[string]string // values before the first SET LOCAL
 	reported map[string]string // the values last sent in ParameterStatus
 	dirty    bool              // a value may differ from the one reported
+	// check, if set, vets a new value of a parameter after validation
+	// (PostgreSQL's check hooks); see Session.checkSetting.
+	check func(d *gucDef, v string) *Error
+	// gen counts the changes of vals; modes caches what every statement
+	// reads of them (see txmode.go).
+	gen   uint64
+	modes modeCache
 }
 
 func newGUCState(user, appName string, superuser bool) *gucState {
@@ -87,6 +102,7 @@ func newGUCState(user, appName string, superuser bool) *gucState {
 	}
 	g.resets = map[string]string{"application_name": appName}
 	g.dirty = true
+	g.gen = 1
 	return g
 }
 
@@ -118,6 +134,7 @@ func (g *gucState) apply(vals map[string]string) {
 	if len(vals) > 0 {
 		maps.Copy(g.vals, vals)
 		g.dirty = true
+		g.gen++
 	}
 }
 
@@ -133,6 +150,7 @@ func (g *gucState) assign(name, v string) {
 	}
 	g.vals[name] = v
 	g.dirty = true
+	g.gen++
 }
 
 // set assigns a parameter; local makes it revert at transaction end.
@@ -152,6 +170,11 @@ func (g *gucState) set(name string, value string, local bool) *Error {
 	if err != nil {
 		return err
 	}
+	if g.check != nil {
+		if err := g.check(d, v); err != nil {
+			return err
+		}
+	}
 	if local {
 		if g.local == nil {
 			g.local = map[string]string{}
@@ -169,6 +192,15 @@ func (g *gucState) set(name string, value string, local bool) *Error {
 // normalizeGUC validates value for d and renders it as SHOW would.
 func normalizeGUC(d *gucDef, value string) (string, *Error) {
 	switch {
+	case d.enum != nil:
+		for _, e := range d.enum {
+			if strings.EqualFold(value, e) {
+				return e, nil
+			}
+		}
+		e := errorf(InvalidParameterValue, "invalid value for parameter \"%s\": \"%s\"", d.name, value)
+		e.Hint = "Available values: " + strings.Join(d.enum, ", ") + "."
+		return "", e
 	case d.boolean:
 		switch strings.ToLower(value) {
 		case "on", "true", "yes", "1", "t", "y":
@@ -275,7 +307,7 @@ func formatMillis(ms int64) string {
 func (g *gucState) reset(name string) *Error {
 	if name == "all" {
 		for _, d := range gucDefs {
-			if !d.readOnly && d.name != "session_authorization" {
+			if !d.readOnly && !d.noResetAll && d.name != "session_authorization" {
 				g.assign(d.name, g.resetValue(&d))
 			}
 		}
@@ -288,7 +320,13 @@ func (g *gucState) reset(name string) *Error {
 	if d.readOnly {
 		return errorf(CantChangeRuntimeParam, "parameter \"%s\" cannot be changed", d.name)
 	}
-	g.assign(d.name, g.resetValue(d))
+	v := g.resetValue(d)
+	if g.check != nil {
+		if err := g.check(d, v); err != nil {
+			return err
+		}
+	}
+	g.assign(d.name, v)
 	return nil
 }
 

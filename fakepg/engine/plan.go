@@ -25,7 +25,8 @@ type Plan struct {
 	// rows (no RowDescription is sent).
 	Columns []ResultColumn
 	// TransactionControl is set for BEGIN, START TRANSACTION, COMMIT, END,
-	// ROLLBACK and ABORT, after which the command is finished at once.
+	// ROLLBACK, ABORT, SAVEPOINT, RELEASE and ROLLBACK TO, after which the
+	// command is finished at once.
 	TransactionControl bool
 
 	sc        *scope
@@ -34,7 +35,7 @@ type Plan struct {
 	where     *cexpr
 	order     []orderKey
 	limit     *cexpr
-	forUpdate bool
+	locking   *sqlparse.Locking // the SELECT's locking clause; nil without
 	aggregate bool
 
 	insertCols []int
@@ -79,14 +80,14 @@ func (p *Plan) foldInto(c *cexpr) *cexpr {
 }
 
 // Exit reports whether the statement may run in a failed transaction
-// block (COMMIT, END, ROLLBACK, ABORT).
+// block (COMMIT, END, ROLLBACK, ABORT, ROLLBACK TO).
 func (p *Plan) Exit() bool { return IsTransactionExit(p.Stmt) }
 
-// IsTransactionExit reports whether stmt is COMMIT, END, ROLLBACK or
-// ABORT: the statements a failed transaction block accepts.
+// IsTransactionExit reports whether stmt is COMMIT, END, ROLLBACK, ABORT
+// or ROLLBACK TO: the statements a failed transaction block accepts.
 func IsTransactionExit(stmt sqlparse.Stmt) bool {
 	t, ok := stmt.(*sqlparse.TransactionStmt)
-	return ok && (t.Kind == sqlparse.TxCommit || t.Kind == sqlparse.TxRollback)
+	return ok && (t.Kind == sqlparse.TxCommit || t.Kind == sqlparse.TxRollback || t.Kind == sqlparse.TxRollbackTo)
 }
 
 // FailedBlockError is the error for a statement other than COMMIT or
@@ -129,7 +130,7 @@ func (s *Session) prepare(stmt sqlparse.Stmt, params *paramTypes) (*Plan, *Error
 			return nil, e
 		}
 		p.Columns = []ResultColumn{{Name: name, Type: Text}}
-	case *sqlparse.SetStmt, *sqlparse.ResetStmt:
+	case *sqlparse.SetStmt, *sqlparse.ResetStmt, *sqlparse.SetTransactionStmt:
 	default:
 		return nil, newError(FeatureNotSupported, "poolsim does not support this statement")
 	}
@@ -263,9 +264,9 @@ func (s *Session) planSelect(p *Plan, st *sqlparse.SelectStmt) *Error {
 			return errorf(DatatypeMismatch, "argument of LIMIT must be type bigint, not type %s", c.typ.Name).at(c.pos)
 		}
 	}
-	p.forUpdate = st.ForUpdate
-	if p.forUpdate && (p.aggregate || st.From == nil) {
-		return newError(FeatureNotSupported, "FOR UPDATE is not allowed with aggregate functions")
+	p.locking = st.Locking
+	if p.locking != nil && p.aggregate {
+		return errorf(FeatureNotSupported, "%s is not allowed with aggregate functions", p.locking.Strength)
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ type Session struct {
 	db       *DB
 	block    blockState
 	tx       *Txn
+	subs     []subxact // open savepoints, outermost first
 	gucs     *gucState
 	canceled bool // a CancelRequest arrived; guarded by db.mu
 	// deadline is when the running statement times out
@@ -23,6 +24,18 @@ type Session struct {
 	// and scan buffer, kept to spare their allocations.
 	env     env
 	scanned []scanned
+	// snap is the snapshot the running statement reads with (see
+	// Snapshot); stmtSnapshot is the room for it under READ COMMITTED,
+	// txSnapshot for the transaction's under REPEATABLE READ.
+	snap         *Snapshot
+	stmtSnapshot Snapshot
+	txSnapshot   Snapshot
+	// touched lists the rows the transaction locked (and so may have
+	// written), in locking order; a row whose lock a ROLLBACK TO released
+	// may stay. undo holds, while a savepoint is open, what each row was
+	// like for the transaction before each change (see savepoint.go).
+	touched []*rowSlot
+	undo    []undoRecord
 	// OnTransactionEnd, if set, is called whenever the session's
 	// transaction ends (commit or rollback): portals die with it.
 	OnTransactionEnd func()
@@ -31,7 +44,9 @@ type Session struct {
 // NewSession starts a session for user. The user "postgres" is a
 // superuser.
 func (db *DB) NewSession(pid int32, user, appName string) *Session {
-	return &Session{PID: pid, User: user, db: db, gucs: newGUCState(user, appName, user == "postgres")}
+	s := &Session{PID: pid, User: user, db: db, gucs: newGUCState(user, appName, user == "postgres")}
+	s.gucs.check = s.checkSetting
+	return s
 }
 
 // Close ends the session, rolling back any open transaction.

@@ -39,7 +39,7 @@ func (s *Session) RunSimple(stmt sqlparse.Stmt, plan *Plan, implicit, last bool)
 }
 
 func (s *Session) runSimple(stmt sqlparse.Stmt, plan *Plan, implicit, last bool) (*Result, *Plan, *Error) {
-	if s.block == blockAbort && !IsTransactionExit(stmt) {
+	if s.failed() && !IsTransactionExit(stmt) {
 		return nil, nil, FailedBlockError()
 	}
 	s.startCommand()
@@ -97,7 +97,7 @@ func (s *Session) Execute(p *Plan, params []Value) (*Result, *Error) {
 
 // execute runs a plan; the caller holds the database's mutex.
 func (s *Session) execute(p *Plan, params []Value) (*Result, *Error) {
-	if s.block == blockAbort && !p.Exit() {
+	if s.failed() && !p.Exit() {
 		return nil, FailedBlockError()
 	}
 	s.startCommand()
@@ -109,6 +109,13 @@ func (s *Session) execute(p *Plan, params []Value) (*Result, *Error) {
 	s.env = env{params: params, sess: s}
 	en := &s.env
 	res := newResult(p.Columns)
+	if needsSnapshot(p.Stmt) {
+		s.snap = s.statementSnapshot()
+		defer s.releaseStatementSnapshot()
+		if e := s.checkReadOnly(p); e != nil {
+			return nil, e
+		}
+	}
 	var err error
 	switch st := p.Stmt.(type) {
 	case *sqlparse.SelectStmt:
@@ -120,9 +127,15 @@ func (s *Session) execute(p *Plan, params []Value) (*Result, *Error) {
 	case *sqlparse.DeleteStmt:
 		err = s.execDelete(p, en, res)
 	case *sqlparse.TransactionStmt:
-		s.execTransaction(st, res)
+		if e := s.execTransaction(st, res); e != nil {
+			err = e
+		}
 	case *sqlparse.SetStmt:
 		err = s.execSet(st, res)
+	case *sqlparse.SetTransactionStmt:
+		if e := s.execSetTransaction(st, res); e != nil {
+			err = e
+		}
 	case *sqlparse.ShowStmt:
 		_, v, e := s.gucs.show(st.Name)
 		if e != nil {
@@ -130,6 +143,7 @@ func (s *Session) execute(p *Plan, params []Value) (*Result, *Error) {
 		}
 		res.Rows, res.Tag = append(res.Rows, []Value{v}), plainTag("SHOW")
 	case *sqlparse.ResetStmt:
+		s.resetWarning(st.Name, res)
 		if e := s.gucs.reset(st.Name); e != nil {
 			return nil, e
 		}
@@ -139,7 +153,17 @@ func (s *Session) execute(p *Plan, params []Value) (*Result, *Error) {
 		if _, streams := p.Stmt.(*sqlparse.SelectStmt); streams && res.Columns != nil {
 			return res, asError(err)
 		}
+		if len(res.Notices) > 0 {
+			// warnings raised before the error reach the client first
+			return &Result{Notices: res.Notices}, asError(err)
+		}
 		return nil, asError(err)
 	}
 	return res, nil
+}
+
+// releaseStatementSnapshot releases the running statement's snapshot.
+func (s *Session) releaseStatementSnapshot() {
+	s.db.releaseSnapshot(s.snap)
+	s.snap = nil
 }

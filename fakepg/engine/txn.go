@@ -6,14 +6,22 @@ import (
 	"time"
 )
 
-// Txn is one transaction: the rows it locked and wrote, and the
-// transaction it waits for, if any.
+// Txn is one transaction: its modes and snapshot, and the transaction it
+// waits for, if any. The rows it locked and the undo records of its
+// savepoints are its session's (Session.touched, Session.undo), kept from
+// one transaction to the next to spare allocations.
 type Txn struct {
-	sess       *Session
-	xid        uint32     // assigned at the first row lock, as PostgreSQL assigns at the first write
-	writes     []*rowSlot // rows whose lock it holds, in locking order
-	waitingFor *Txn
-	done       bool
+	sess *Session
+	xid  uint32 // assigned at the first row lock, as PostgreSQL assigns at the first write
+	done bool
+	// snapshotSet says a statement has read with a snapshot (PostgreSQL's
+	// FirstSnapshotSet): the isolation level is fixed from then on.
+	snapshotSet bool
+	// repeatableRead says the transaction runs under REPEATABLE READ and
+	// reads with snapshot, taken by its first statement.
+	repeatableRead bool
+	snapshot       *Snapshot
+	waitingFor     *Txn
 }
 
 // assignXid gives tx a transaction ID if it has none.
@@ -24,52 +32,41 @@ func (db *DB) assignXid(tx *Txn) {
 	}
 }
 
-// finish commits or aborts tx: its pending versions become committed (or
-// are dropped), its row locks are released and lock waiters are woken.
+// finish commits or aborts tx: its uncommitted changes become committed,
+// numbered by the next commit sequence number (or are dropped), its row
+// locks and snapshot are released and lock waiters are woken.
 func (db *DB) finish(tx *Txn, commit bool) {
-	for _, s := range tx.writes {
-		if commit {
-			switch {
-			case s.deleting:
-				s.committed = nil
-			case s.pending != nil:
-				s.committed = s.pending
-			}
-		}
-		s.pending, s.deleting, s.holder = nil, false, nil
+	if tx.snapshot != nil && tx.snapshot.holds > 0 {
+		db.releaseSnapshot(tx.snapshot)
 	}
-	tx.writes = nil
+	sess := tx.sess
+	var seq uint64
+	for _, s := range sess.touched {
+		if s.writer == tx {
+			if commit {
+				if seq == 0 {
+					db.commitSeq++
+					seq = db.commitSeq
+				}
+				db.commitChange(s, seq)
+			}
+			s.writer, s.pending, s.deleting = nil, nil, false
+		}
+		s.setLock(tx, lockNone)
+	}
+	clear(sess.touched)
+	clear(sess.undo)
+	sess.touched, sess.undo = sess.touched[:0], sess.undo[:0]
 	tx.done = true
 	db.cond.Broadcast()
 }
 
-// lockRow takes s's row lock for tx, waiting while another transaction
-// holds it. verb says what tx is doing to the tuple, for the deadlock
-// report's context ("updating", "deleting", "locking").
-func (db *DB) lockRow(tx *Txn, s *rowSlot, verb string) error {
-	for s.holder != nil && s.holder != tx {
-		ctx := ""
-		if v := s.committed; v != nil {
-			ctx = fmt.Sprintf("while %s tuple %s in relation \"%s\"", verb, v.ctid(), s.table.Name)
-		} else {
-			ctx = fmt.Sprintf("while inserting index tuple (0,%d) in relation \"%s\"", s.table.items+1, s.table.PKeyName)
-		}
-		if err := db.waitFor(tx, s.holder, ctx); err != nil {
-			return err
-		}
-	}
-	if s.holder == nil {
-		db.assignXid(tx)
-		s.holder = tx
-		tx.writes = append(tx.writes, s)
-	}
-	return nil
-}
-
-// waitFor blocks tx until holder ends. After DeadlockTimeout of waiting it
-// checks once for a cycle of waiting transactions, as PostgreSQL's
-// CheckDeadLock does, and fails with 40P01 when tx closes one.
-func (db *DB) waitFor(tx, holder *Txn, context string) error {
+// waitFor blocks tx while blocked reports that holder keeps it from
+// proceeding (holder's lock, which ends with holder's transaction or the
+// subtransaction that took it). After DeadlockTimeout of waiting it checks
+// once for a cycle of waiting transactions, as PostgreSQL's CheckDeadLock
+// does, and fails with 40P01 when tx closes one.
+func (db *DB) waitFor(tx, holder *Txn, context string, blocked func() bool) error {
 	tx.waitingFor = holder
 	defer func() { tx.waitingFor = nil }()
 	s := tx.sess
@@ -79,7 +76,7 @@ func (db *DB) waitFor(tx, holder *Txn, context string) error {
 	if d := s.timeout("lock_timeout"); d > 0 {
 		lockDeadline = start.Add(d)
 	}
-	for !holder.done {
+	for !holder.done && blocked() {
 		if err := s.interrupted(); err != nil {
 			err.Where = context
 			return err

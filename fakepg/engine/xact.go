@@ -1,7 +1,8 @@
 package engine
 
 // blockState is PostgreSQL's transaction block state (TBlockState in
-// xact.c), without subtransactions.
+// xact.c) of the top-level transaction; a block with open savepoints is
+// blockInProgress, and Session.subs holds the savepoints' states.
 type blockState int
 
 const (
@@ -25,6 +26,9 @@ func (s *Session) TxStatus() byte {
 	case blockAbort, blockAbortEnd, blockAbortPending:
 		return 'E'
 	}
+	if s.failed() {
+		return 'E'
+	}
 	return 'T'
 }
 
@@ -37,6 +41,7 @@ func (s *Session) startCommand() {
 	if s.block == blockDefault {
 		s.tx = &Txn{sess: s}
 		s.gucs.begin()
+		s.gucs.startTransaction()
 		s.block = blockStarted
 	}
 }
@@ -62,8 +67,9 @@ func (s *Session) finishCommand() {
 }
 
 // AbortCommand is the error path (AbortCurrentTransaction): a failed
-// statement rolls back a single-statement or implicit transaction, and
-// turns an explicit block into a failed one.
+// statement rolls back a single-statement or implicit transaction, turns
+// an explicit block into a failed one, and inside a savepoint aborts only
+// the savepoint.
 func (s *Session) AbortCommand() {
 	s.db.mu.Lock()
 	defer s.db.mu.Unlock()
@@ -75,6 +81,10 @@ func (s *Session) abortCommand() {
 	case blockStarted, blockImplicit, blockEnd, blockAbortEnd, blockAbortPending:
 		s.endTxn(false)
 	case blockBegin, blockInProgress:
+		if len(s.subs) > 0 {
+			s.abortSubxact()
+			return
+		}
 		s.rollbackWork()
 		s.block = blockAbort
 	}
@@ -97,8 +107,9 @@ func (s *Session) endImplicitBlock() {
 }
 
 // InFailedBlock reports whether the session is in a failed transaction
-// block, where only COMMIT and ROLLBACK are accepted.
-func (s *Session) InFailedBlock() bool { return s.block == blockAbort }
+// block or savepoint, where only COMMIT, ROLLBACK and ROLLBACK TO are
+// accepted.
+func (s *Session) InFailedBlock() bool { return s.failed() }
 
 // rollbackWork releases the transaction's row locks and drops its writes,
 // keeping the (failed) block open.
@@ -120,6 +131,7 @@ func (s *Session) endTxn(commit bool) {
 		s.gucs.abort()
 	}
 	s.tx = nil
+	s.subs = nil
 	s.block = blockDefault
 	if s.OnTransactionEnd != nil {
 		s.OnTransactionEnd()
@@ -142,6 +154,10 @@ func (s *Session) beginBlock() *Error {
 func (s *Session) endBlock() (bool, *Error) {
 	switch s.block {
 	case blockInProgress:
+		if s.failed() {
+			s.block = blockAbortPending // a failed savepoint: everything rolls back
+			return false, nil
+		}
 		s.block = blockEnd
 		return true, nil
 	case blockImplicit:

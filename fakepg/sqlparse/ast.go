@@ -27,15 +27,15 @@ func (s StmtSpan) Span() (int, int) { return s.Start, s.End }
 // ---- statements ----
 
 // SelectStmt is SELECT targets [FROM table [[AS] alias]] [WHERE cond]
-// [ORDER BY items] [LIMIT n] [FOR UPDATE].
+// [ORDER BY items] [LIMIT n] [locking clause].
 type SelectStmt struct {
 	StmtSpan
-	Targets   []Target
-	From      *TableRef // nil without FROM
-	Where     Expr      // nil without WHERE
-	OrderBy   []OrderItem
-	Limit     Expr // nil without LIMIT
-	ForUpdate bool
+	Targets []Target
+	From    *TableRef // nil without FROM
+	Where   Expr      // nil without WHERE
+	OrderBy []OrderItem
+	Limit   Expr     // nil without LIMIT
+	Locking *Locking // FOR UPDATE, FOR SHARE, ...; nil without
 }
 
 // InsertStmt is INSERT INTO table [(columns)] VALUES (row), ...
@@ -83,20 +83,25 @@ type TxKind int
 
 // The transaction statements.
 const (
-	TxBegin    TxKind = iota + 1 // BEGIN [WORK|TRANSACTION] [modes]
-	TxStart                      // START TRANSACTION [modes]
-	TxCommit                     // COMMIT [WORK|TRANSACTION], END [WORK|TRANSACTION]
-	TxRollback                   // ROLLBACK [WORK|TRANSACTION], ABORT [WORK|TRANSACTION]
+	TxBegin      TxKind = iota + 1 // BEGIN [WORK|TRANSACTION] [modes]
+	TxStart                        // START TRANSACTION [modes]
+	TxCommit                       // COMMIT [WORK|TRANSACTION], END [WORK|TRANSACTION]
+	TxRollback                     // ROLLBACK [WORK|TRANSACTION], ABORT [WORK|TRANSACTION]
+	TxSavepoint                    // SAVEPOINT name
+	TxRelease                      // RELEASE [SAVEPOINT] name
+	TxRollbackTo                   // ROLLBACK [WORK|TRANSACTION] TO [SAVEPOINT] name
 )
 
-// TransactionStmt is BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK or
-// ABORT.
+// TransactionStmt is BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK,
+// ABORT, SAVEPOINT, RELEASE or ROLLBACK TO.
 type TransactionStmt struct {
 	StmtSpan
 	Kind TxKind
 	// Modes holds the transaction modes as written, lower-cased and
 	// space-separated: "isolation level read committed", "read only", ...
 	Modes []string
+	// Savepoint names the savepoint of SAVEPOINT, RELEASE and ROLLBACK TO.
+	Savepoint string
 }
 
 // SetStmt is SET [SESSION|LOCAL] name {TO|=} value[, value...] | DEFAULT,
@@ -121,14 +126,15 @@ type ResetStmt struct {
 	Name string // lower-cased; "all" for RESET ALL
 }
 
-func (*SelectStmt) stmt()      {}
-func (*InsertStmt) stmt()      {}
-func (*UpdateStmt) stmt()      {}
-func (*DeleteStmt) stmt()      {}
-func (*TransactionStmt) stmt() {}
-func (*SetStmt) stmt()         {}
-func (*ShowStmt) stmt()        {}
-func (*ResetStmt) stmt()       {}
+func (*SelectStmt) stmt()         {}
+func (*InsertStmt) stmt()         {}
+func (*UpdateStmt) stmt()         {}
+func (*DeleteStmt) stmt()         {}
+func (*TransactionStmt) stmt()    {}
+func (*SetStmt) stmt()            {}
+func (*ShowStmt) stmt()           {}
+func (*ResetStmt) stmt()          {}
+func (*SetTransactionStmt) stmt() {}
 
 // ---- clauses ----
 

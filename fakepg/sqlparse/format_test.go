@@ -47,8 +47,14 @@ func formatStmt(s Stmt) string {
 		if s.Limit != nil {
 			b.WriteString(" LIMIT " + formatExpr(s.Limit))
 		}
-		if s.ForUpdate {
-			b.WriteString(" FOR UPDATE")
+		if l := s.Locking; l != nil {
+			b.WriteString(" " + l.Strength.String())
+			switch l.Wait {
+			case LockNoWait:
+				b.WriteString(" NOWAIT")
+			case LockSkipLocked:
+				b.WriteString(" SKIP LOCKED")
+			}
 		}
 	case *InsertStmt:
 		b.WriteString("INSERT INTO " + formatTable(s.Table))
@@ -94,7 +100,23 @@ func formatStmt(s Stmt) string {
 			b.WriteString(" RETURNING " + formatTargets(s.Returning))
 		}
 	case *TransactionStmt:
-		b.WriteString([]string{TxBegin: "BEGIN", TxStart: "START", TxCommit: "COMMIT", TxRollback: "ROLLBACK"}[s.Kind])
+		b.WriteString([]string{TxBegin: "BEGIN", TxStart: "START", TxCommit: "COMMIT", TxRollback: "ROLLBACK",
+			TxSavepoint: "SAVEPOINT", TxRelease: "RELEASE", TxRollbackTo: "ROLLBACK TO"}[s.Kind])
+		for _, m := range s.Modes {
+			b.WriteString(" <" + m + ">")
+		}
+		if s.Savepoint != "" {
+			b.WriteString(" " + s.Savepoint)
+		}
+	case *SetTransactionStmt:
+		b.WriteString("SET ")
+		if s.Local {
+			b.WriteString("LOCAL ")
+		}
+		if s.Characteristics {
+			b.WriteString("SESSION CHARACTERISTICS ")
+		}
+		b.WriteString("TRANSACTION")
 		for _, m := range s.Modes {
 			b.WriteString(" <" + m + ">")
 		}

@@ -1,8 +1,8 @@
 package sqlparse
 
 // parseSelect parses SELECT targets [FROM table [[AS] alias]] [WHERE cond]
-// [ORDER BY items] [LIMIT n] [FOR UPDATE], with LIMIT and FOR UPDATE in
-// either order as PostgreSQL allows. The clause parsers reject every
+// [ORDER BY items] [LIMIT n] [locking clause], with LIMIT and the locking
+// clause in either order as PostgreSQL allows. The clause parsers reject every
 // clause PostgreSQL would accept at their place but this parser does not
 // support, so that what is left at the end is a syntax error.
 func (p *parser) parseSelect() *SelectStmt {
@@ -215,8 +215,8 @@ func (p *parser) parseOrderBy() []OrderItem {
 	}
 }
 
-// parseLimitAndLocking parses LIMIT and FOR UPDATE in either order and
-// rejects OFFSET, FETCH and the other locking clauses.
+// parseLimitAndLocking parses LIMIT and a locking clause in either order
+// and rejects OFFSET and FETCH.
 func (p *parser) parseLimitAndLocking(s *SelectStmt) {
 	limitDone, lockDone := false, false
 	for {
@@ -232,8 +232,7 @@ func (p *parser) parseLimitAndLocking(s *SelectStmt) {
 		case !limitDone && (t.isKw("offset") || t.isKw("fetch")):
 			p.unsupported(t, upper(t.val))
 		case !lockDone && t.isKw("for"):
-			p.parseForUpdate()
-			s.ForUpdate = true
+			s.Locking = p.parseLocking()
 			lockDone = true
 		default:
 			return
@@ -262,16 +261,31 @@ func (p *parser) parseLimit(s *SelectStmt) {
 	}
 }
 
-// parseForUpdate parses FOR UPDATE and rejects the other locking clauses
-// and options.
-func (p *parser) parseForUpdate() {
-	p.next() // FOR
+// parseLocking parses a locking clause, FOR {UPDATE | NO KEY UPDATE |
+// SHARE} [NOWAIT | SKIP LOCKED], and rejects FOR KEY SHARE, FOR ... OF,
+// FOR READ ONLY and a second locking clause.
+func (p *parser) parseLocking() *Locking {
+	f := p.next() // FOR
+	l := &Locking{P: f.pos}
 	t := p.peek()
 	switch {
 	case t.isKw("update"):
 		p.next()
-	case t.isKw("no"), t.isKw("share"), t.isKw("key"):
-		p.unsupported(t, "locking clauses other than FOR UPDATE")
+		l.Strength = LockForUpdate
+	case t.isKw("no"):
+		p.next()
+		p.expectKw("key")
+		p.expectKw("update")
+		l.Strength = LockForNoKeyUpdate
+	case t.isKw("share"):
+		p.next()
+		l.Strength = LockForShare
+	case t.isKw("key"):
+		if p.peekAt(1).isKw("share") {
+			p.unsupported(t, "FOR KEY SHARE")
+		}
+		p.next()
+		p.syntaxError(p.peek())
 	case t.isKw("read"):
 		p.unsupported(t, "FOR READ ONLY")
 	default:
@@ -280,16 +294,17 @@ func (p *parser) parseForUpdate() {
 	t = p.peek()
 	switch {
 	case t.isKw("of"):
-		p.unsupported(t, "FOR UPDATE OF")
+		p.unsupported(t, l.Strength.String()+" OF")
 	case t.isKw("nowait"):
-		p.unsupported(t, "NOWAIT")
-	case t.isKw("skip"):
-		if p.peekAt(1).isKw("locked") {
-			p.unsupported(t, "SKIP LOCKED")
-		}
 		p.next()
-		p.syntaxError(p.peek())
-	case t.isKw("for"):
+		l.Wait = LockNoWait
+	case t.isKw("skip"):
+		p.next()
+		p.expectKw("locked")
+		l.Wait = LockSkipLocked
+	}
+	if t := p.peek(); t.isKw("for") {
 		p.unsupported(t, "more than one locking clause")
 	}
+	return l
 }

@@ -6,7 +6,7 @@ import (
 )
 
 // parseTransaction parses BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK
-// and ABORT.
+// [TO SAVEPOINT] and ABORT.
 func (p *parser) parseTransaction() *TransactionStmt {
 	t := p.next()
 	s := &TransactionStmt{}
@@ -32,8 +32,10 @@ func (p *parser) parseTransaction() *TransactionStmt {
 			p.unsupported(n, "ROLLBACK PREPARED")
 		}
 		p.optWorkOrTransaction()
-		if n := p.peek(); t.isKw("rollback") && n.isKw("to") {
-			p.unsupported(n, "ROLLBACK TO SAVEPOINT")
+		if t.isKw("rollback") && p.acceptKw("to") {
+			s.Kind = TxRollbackTo
+			s.Savepoint = p.savepointName()
+			return s
 		}
 		p.optChain()
 	}
@@ -133,18 +135,22 @@ func isSetAssign(t *token) bool {
 }
 
 // parseSet parses SET [SESSION | LOCAL] name {TO | =} {value, ... |
-// DEFAULT} and SET [SESSION | LOCAL] TIME ZONE value.
-func (p *parser) parseSet() *SetStmt {
+// DEFAULT}, SET [SESSION | LOCAL] TIME ZONE value, SET TRANSACTION modes
+// and SET SESSION CHARACTERISTICS AS TRANSACTION modes.
+func (p *parser) parseSet() spanStmt {
 	p.next() // SET
 	s := &SetStmt{}
 	t := p.peek()
-	if t.isKw("session") && (p.peekAt(1).isKw("characteristics") || p.peekAt(1).isKw("authorization")) {
-		p.unsupported(t, "SET SESSION "+upper(p.peekAt(1).kw.name))
+	if t.isKw("session") && p.peekAt(1).isKw("authorization") {
+		p.unsupported(t, "SET SESSION AUTHORIZATION")
 	}
-	if (t.isKw("local") || t.isKw("session")) && !isSetAssign(p.peekAt(1)) {
+	if (t.isKw("local") || t.isKw("session")) && !isSetAssign(p.peekAt(1)) && !p.peekAt(1).isKw("characteristics") {
 		p.next()
 		s.Local = t.isKw("local")
 		t = p.peek()
+	}
+	if st := p.parseSetTransaction(s.Local); st != nil {
+		return st
 	}
 	switch {
 	case t.isKw("time") && p.peekAt(1).isKw("zone"):

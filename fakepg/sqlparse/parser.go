@@ -174,6 +174,10 @@ func (p *parser) parseStmt() Stmt {
 		s = p.parseTransaction()
 	case t.isKw("set"):
 		s = p.parseSet()
+	case t.isKw("savepoint"):
+		s = p.parseSavepoint()
+	case t.isKw("release"):
+		s = p.parseRelease()
 	case t.isKw("show"):
 		s = p.parseShow()
 	case t.isKw("reset"):
