@@ -1,9 +1,15 @@
 package fakepg
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgproto3/v2"
+	"github.com/poolsim/poolsim/fakepg/engine"
 	"github.com/poolsim/poolsim/fakepg/pgtest"
 )
 
@@ -278,4 +284,74 @@ func TestDifferentialValuesConstantFolding(t *testing.T) {
 		"SELECT k FROM kv WHERE false AND v = 1/0",
 		"SELECT 1/0, nope FROM kv",
 	))
+}
+
+// TestDifferentialValuesGenerated compares generated numeric arithmetic,
+// float8 output and conversions, and timestamptz input and output in
+// several time zones (with their daylight-saving changes) against
+// PostgreSQL. The generator is seeded: every run sends the same queries.
+func TestDifferentialValuesGenerated(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 15))
+	number := func() string {
+		var b strings.Builder
+		if rng.IntN(4) == 0 {
+			b.WriteByte('-')
+		}
+		b.WriteString(strconv.FormatUint(rng.Uint64()>>uint(rng.IntN(64)), 10))
+		if rng.IntN(3) > 0 {
+			b.WriteByte('.')
+			for range rng.IntN(12) + 1 {
+				b.WriteByte(byte('0' + rng.IntN(10)))
+			}
+		}
+		if rng.IntN(4) == 0 {
+			fmt.Fprintf(&b, "e%d", rng.IntN(60)-30)
+		}
+		return b.String()
+	}
+	nonzero := func() string {
+		for {
+			n := number()
+			if d, err := engine.ParseDecimal(n); err == nil && strings.Trim(d.String(), "-0.") != "" {
+				return n
+			}
+		}
+	}
+	script := pgtest.Script{pgtest.Connect("s", nil)}
+	for range 8 {
+		var exprs []string
+		for range 30 {
+			a, b := number(), nonzero()
+			switch rng.IntN(9) {
+			case 0:
+				exprs = append(exprs, fmt.Sprintf("(%s)::numeric + (%s)::numeric", a, b))
+			case 1:
+				exprs = append(exprs, fmt.Sprintf("(%s)::numeric - (%s)::numeric", a, b))
+			case 2:
+				exprs = append(exprs, fmt.Sprintf("(%s)::numeric * (%s)::numeric", a, b))
+			case 3, 4:
+				exprs = append(exprs, fmt.Sprintf("(%s)::numeric / (%s)::numeric", a, b))
+			case 5:
+				exprs = append(exprs, fmt.Sprintf("(%s)::numeric %% (%s)::numeric", a, b))
+			case 6:
+				exprs = append(exprs, fmt.Sprintf("(%s)::float8 / (%s)::float8", a, b))
+			case 7:
+				exprs = append(exprs, fmt.Sprintf("((%s)::float8 * (%s)::float8)::numeric", a, b))
+			case 8:
+				exprs = append(exprs, fmt.Sprintf("round((%s)::numeric, %d)", a, rng.IntN(16)-6))
+			}
+		}
+		script = append(script, pgtest.Query("s", "SELECT "+strings.Join(exprs, ", ")))
+	}
+	for _, zone := range []string{"America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kolkata", "America/St_Johns"} {
+		script = append(script, pgtest.Query("s", "SET TimeZone = '"+zone+"'"))
+		var exprs []string
+		for range 25 {
+			sec := rng.Int64N(120*365*86400) - 60*365*86400
+			wall := time.Unix(sec+946684800, 0).UTC().Format("2006-01-02 15:04:05")
+			exprs = append(exprs, fmt.Sprintf("'%s'::timestamptz", wall), fmt.Sprintf("'%s+00'::timestamptz", wall))
+		}
+		script = append(script, pgtest.Query("s", "SELECT "+strings.Join(exprs, ", ")))
+	}
+	differential(t, append(script, pgtest.Terminate("s")))
 }

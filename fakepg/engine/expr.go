@@ -365,6 +365,13 @@ func (sc *scope) compileUnary(x *sqlparse.UnaryExpr) (*cexpr, *Error) {
 		}
 		return c, nil
 	case "-", "+":
+		if in.typ == Unknown && x.Op == "+" {
+			// the prefix + operators are all numeric: an unknown operand
+			// resolves to the category's preferred type
+			if in, err = sc.coerce(in, Float8, castImplicit); err != nil {
+				return nil, err
+			}
+		}
 		if in.typ == Unknown {
 			e := errorf("42725", "operator is not unique: %s unknown", x.Op).at(x.P)
 			e.Hint = "Could not choose a best candidate operator. You might need to add explicit type casts."

@@ -164,6 +164,10 @@ func (sc *scope) compileKeywordCall(x *sqlparse.FuncCall) (*cexpr, *Error) {
 		}
 		return c, nil
 	}
+	if t == Void && sc.deferred == nil {
+		// raised when the executor sets the expression up
+		sc.deferred = errorf(UndefinedFunction, "could not identify a comparison function for type %s", t.Name)
+	}
 	greatest := x.Name == "greatest"
 	c.eval = func(en *env) (Value, error) {
 		var best Value

@@ -197,10 +197,7 @@ func makeDecimal(digits []byte, intDigits, fracDigits int, exp int64, neg bool) 
 	}
 	coef, _ := new(big.Int).SetString(string(digits[first:]), 10)
 	if shift := exp - int64(fracDigits); shift > 0 {
-		coef.Mul(coef, pow10(int(shift)))
-	} else if -shift > dscale {
-		// cannot happen: dscale is fracDigits - exp when that is positive
-		return Decimal{}, numericOverflow()
+		coef.Mul(coef, pow10(int(shift))) // an integer: dscale is 0
 	}
 	if neg {
 		coef.Neg(coef)

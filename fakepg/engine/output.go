@@ -21,14 +21,18 @@ type outputFloat struct {
 func (s *Session) ParseText(t Type, str string) (Value, error) { return s.parseText(t, str) }
 
 func (s *Session) parseText(t Type, str string) (Value, error) {
-	if t == Timestamptz {
+	if t == Timestamptz && s != nil {
 		return s.parseTimestamp(str)
 	}
 	return ParseText(t, str)
 }
 
-// extraFloatDigits returns the extra_float_digits setting.
+// extraFloatDigits returns the extra_float_digits setting (its default
+// without a session).
 func (s *Session) extraFloatDigits() int {
+	if s == nil {
+		return 1
+	}
 	n, err := strconv.Atoi(s.gucs.vals["extra_float_digits"])
 	if err != nil {
 		return 1
@@ -66,6 +70,9 @@ func (s *Session) formatText(t Type, v Value) (Value, error) {
 // dateStyleError refuses timestamp output in a DateStyle other than ISO,
 // the only output style the engine implements.
 func (s *Session) dateStyleError() *Error {
+	if s == nil {
+		return nil
+	}
 	style := s.gucs.vals["DateStyle"]
 	if strings.HasPrefix(style, "ISO") {
 		return nil

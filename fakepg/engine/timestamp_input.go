@@ -25,8 +25,11 @@ type zoneCache struct {
 	loc  *time.Location
 }
 
-// location returns the session's TimeZone.
+// location returns the session's TimeZone (UTC without a session).
 func (s *Session) location() *time.Location {
+	if s == nil {
+		return time.UTC
+	}
 	name := s.gucs.vals["TimeZone"]
 	if s.zone.loc == nil || s.zone.name != name {
 		loc, err := time.LoadLocation(name)
@@ -38,9 +41,10 @@ func (s *Session) location() *time.Location {
 	return s.zone.loc
 }
 
-// transactionStart is now(): when the session's transaction started.
+// transactionStart is now(): when the session's transaction started
+// (the current time outside a transaction).
 func (s *Session) transactionStart() Timestamp {
-	if s.xactStart.IsZero() {
+	if s.block == blockDefault {
 		return TimestampOf(s.db.rt.Now())
 	}
 	return TimestampOf(s.xactStart)

@@ -36,7 +36,7 @@ var typeNames = map[string]Type{
 	"timestamptz": Timestamptz, "timestamp with time zone": Timestamptz,
 	"text": Text, "varchar": Text, "character varying": Text,
 	"float8": Float8, "double precision": Float8,
-	"numeric": Numeric, "decimal": Numeric,
+	"numeric": Numeric, "decimal": Numeric, "dec": Numeric,
 	"void": Void,
 }
 
@@ -141,7 +141,8 @@ func AppendBinary(dst []byte, t Type, v Value) ([]byte, bool) {
 }
 
 // ParseText converts text input for type t, with PostgreSQL's errors
-// (22P02 invalid input syntax, 22003 out of range).
+// (22P02 invalid input syntax, 22003 out of range). timestamptz input
+// depends on the session's TimeZone: use Session.ParseText for it.
 func ParseText(t Type, s string) (Value, error) {
 	switch t.OID {
 	case Int8.OID, Int4.OID, Int2.OID:
@@ -191,7 +192,11 @@ func ParseBinary(t Type, b []byte) (Value, error) {
 		if len(b) != 8 {
 			return nil, bad()
 		}
-		return Timestamp(binary.BigEndian.Uint64(b)), nil
+		ts := Timestamp(binary.BigEndian.Uint64(b))
+		if ts != timestampInfinity && ts != timestampNegInfinity && (ts < minTimestamp || ts >= endTimestamp) {
+			return nil, newError("22008", "timestamp out of range")
+		}
+		return ts, nil
 	case Float8.OID:
 		if len(b) != 8 {
 			return nil, bad()
