@@ -251,6 +251,9 @@ func TestDifferentialValuesInLists(t *testing.T) {
 		pgtest.Query("s", "SELECT v IN (1, 1/0) FROM kv"),
 		pgtest.Query("s", "SELECT k FROM kv WHERE 1 IN (v, 1/0)"),
 		pgtest.Query("s", "SELECT k IN ('a') FROM kv WHERE false"),
+		// SQLAlchemy 1.4's renderings of in_([]) and not_in([])
+		pgtest.Query("s", "SELECT kv.k FROM kv WHERE kv.k IN (NULL) AND (1 != 1)"),
+		pgtest.Query("s", "SELECT kv.k FROM kv WHERE (kv.k NOT IN (NULL) OR (1 = 1)) ORDER BY kv.k"),
 		pgtest.Parse("s", "", "SELECT k FROM kv WHERE k IN ($1, $2) AND v NOT IN ($3) ORDER BY k").NoWait(),
 		pgtest.Describe("s", 'S', "").NoWait(),
 		pgtest.Bind("s", "", "", pgtest.Text("a", "d", "5")).NoWait(),

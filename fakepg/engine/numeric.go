@@ -67,9 +67,6 @@ func ParseDecimal(s string) (Decimal, error) {
 	return d, nil
 }
 
-// IsNaN reports whether d is NaN.
-func (d Decimal) IsNaN() bool { return d.kind == decimalNaN }
-
 // String renders d in numeric's text output format.
 func (d Decimal) String() string { return string(appendDecimal(nil, d)) }
 
