@@ -183,11 +183,14 @@ func (b *backend) bind(body []byte) *engine.Error {
 		if formatOf(msg.ParameterFormatCodes, i) == 1 {
 			v, perr = engine.ParseBinary(want[i], raw)
 		} else {
-			v, perr = engine.ParseText(want[i], string(raw))
+			v, perr = b.sess.ParseText(want[i], string(raw))
 		}
 		if perr != nil {
 			e := perr.(*engine.Error)
-			e.Where = fmt.Sprintf("%s parameter $%d = '...'", portalName(msg.DestinationPortal), i+1)
+			e.Where = fmt.Sprintf("%s parameter $%d", portalName(msg.DestinationPortal), i+1)
+			if formatOf(msg.ParameterFormatCodes, i) == 0 {
+				e.Where += " = '...'" // only a text parameter's value is shown
+			}
 			return e
 		}
 		params[i] = v

@@ -69,6 +69,10 @@ func FuzzServerInput(f *testing.F) {
 	f.Add([]byte{'Q', 0x7f, 0xff, 0xff, 0xff})
 	f.Add(msgBytes(&pgproto3.Query{String: "SELECT pg_sleep(1000)"}, &pgproto3.Terminate{}))
 	f.Add(msgBytes(&pgproto3.Bind{PreparedStatement: "nope"}, &pgproto3.Execute{}, &pgproto3.Sync{}))
+	f.Add(msgBytes(&pgproto3.Query{String: "SELECT 1e3 * 1.5 / 3.0 % 7, '1e-5'::float8, 2::int2 + 1, k IN ('a', NULL) FROM kv ORDER BY v NULLS FIRST"}))
+	f.Add(msgBytes(&pgproto3.Query{String: "SELECT coalesce(NULL, 1), greatest(1, 2.5), round(2.5, 1), concat(now(), 'x'), '2024-01-01 00:00+02'::timestamptz"}))
+	f.Add(msgBytes(&pgproto3.Parse{Query: "SELECT $1::numeric"}, &pgproto3.Bind{ParameterFormatCodes: []int16{1},
+		Parameters: [][]byte{{0, 1, 0, 0, 0, 0, 0, 1, 0, 99}}, ResultFormatCodes: []int16{1}}, &pgproto3.Execute{}, &pgproto3.Sync{}))
 	f.Fuzz(func(t *testing.T, input []byte) {
 		srv := NewServer(&instantRuntime{}, Config{})
 		p := &pipe{in: bytes.NewReader(append(startupBytes(), input...))}

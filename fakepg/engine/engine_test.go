@@ -25,6 +25,9 @@ func exec(s *Session, sql string, params ...Value) string {
 		}
 		s.StartCommand()
 		p, perr := s.Prepare(st, nil)
+		if perr == nil {
+			perr = p.PlanError()
+		}
 		if perr != nil {
 			s.AbortCommand()
 			return strings.Join(append(out, "ERROR "+perr.Code+" "+perr.Message), "; ")

@@ -10,6 +10,7 @@ const (
 	UndefinedFunction           = "42883"
 	UndefinedObject             = "42704"
 	DatatypeMismatch            = "42804"
+	CannotCoerce                = "42846"
 	GroupingError               = "42803"
 	InvalidColumnReference      = "42P10"
 	UniqueViolation             = "23505"

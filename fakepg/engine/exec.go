@@ -89,7 +89,7 @@ func (p *Plan) matches(en *env, row []Value) (bool, error) {
 	return v == true, err
 }
 
-// project evaluates exprs on row.
+// project evaluates exprs on row, for the client.
 func project(exprs []*cexpr, en *env, row []Value) ([]Value, error) {
 	en.row = row
 	out := make([]Value, len(exprs))
@@ -98,7 +98,7 @@ func project(exprs []*cexpr, en *env, row []Value) ([]Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[i] = v
+		out[i] = en.output(c.typ, v)
 	}
 	return out, nil
 }
@@ -193,7 +193,7 @@ func (p *Plan) aggregateRow(en *env, rows []scanned) ([]Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			out[i] = v
+			out[i] = en.output(c.typ, v)
 			continue
 		}
 		n := int64(0)
@@ -215,8 +215,9 @@ func (p *Plan) aggregateRow(en *env, rows []scanned) ([]Value, error) {
 	return out, nil
 }
 
-// sortRows orders rows by the plan's ORDER BY, NULLs last ascending and
-// first descending, as PostgreSQL does.
+// sortRows orders rows by the plan's ORDER BY, NULLs where its NULLS
+// clauses put them (by default last ascending and first descending), as
+// PostgreSQL does.
 func (p *Plan) sortRows(en *env, rows []scanned) error {
 	if len(p.order) == 0 {
 		return nil
@@ -245,15 +246,16 @@ func (p *Plan) sortRows(en *env, rows []scanned) error {
 			c := 0
 			switch {
 			case x == nil && y == nil:
-			case x == nil:
-				c = 1
-			case y == nil:
-				c = -1
+			case x == nil || y == nil:
+				if (x == nil) == o.nullsFirst {
+					return true
+				}
+				return false
 			default:
 				c = compare(o.expr.typ, x, y)
-			}
-			if o.desc {
-				c = -c
+				if o.desc {
+					c = -c
+				}
 			}
 			if c != 0 {
 				return c < 0
@@ -399,7 +401,7 @@ func (s *Session) execInsert(p *Plan, en *env, res *Result) error {
 		for i, col := range t.Columns {
 			if col.NotNull && row[i] == nil {
 				e := errorf(NotNullViolation, "null value in column \"%s\" of relation \"%s\" violates not-null constraint", col.Name, t.Name)
-				e.Detail = "Failing row contains " + rowText(t, row) + "."
+				e.Detail = "Failing row contains " + s.rowText(t, row) + "."
 				e.Schema, e.Table, e.Column = "public", t.Name, col.Name
 				return e
 			}
@@ -441,7 +443,8 @@ func (s *Session) insertRow(p *Plan, en *env, t *Table, row []Value, touched map
 		}
 		if p.conflict == nil {
 			e := errorf(UniqueViolation, "duplicate key value violates unique constraint \"%s\"", t.PKeyName)
-			e.Detail = fmt.Sprintf("Key (%s)=(%s) already exists.", t.Columns[0].Name, key)
+			shown, _ := FormatText(t.Columns[0].Type, s.outputValue(t.Columns[0].Type, row[0]))
+			e.Detail = fmt.Sprintf("Key (%s)=(%s) already exists.", t.Columns[0].Name, shown)
 			e.Schema, e.Table, e.Constraint = "public", t.Name, t.PKeyName
 			return 0, e
 		}
@@ -487,14 +490,14 @@ func (s *Session) insertRow(p *Plan, en *env, t *Table, row []Value, touched map
 }
 
 // rowText renders a row as PostgreSQL's "Failing row contains (...)".
-func rowText(t *Table, row []Value) string {
+func (s *Session) rowText(t *Table, row []Value) string {
 	parts := make([]string, len(row))
 	for i, v := range row {
-		s, ok := FormatText(t.Columns[i].Type, v)
-		if !ok {
-			s = "null"
+		str := "null"
+		if v != nil {
+			str, _ = FormatText(t.Columns[i].Type, s.outputValue(t.Columns[i].Type, v))
 		}
-		parts[i] = s
+		parts[i] = str
 	}
 	return "(" + strings.Join(parts, ", ") + ")"
 }

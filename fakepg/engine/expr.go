@@ -37,11 +37,11 @@ type cexpr struct {
 }
 
 // fold evaluates a pure expression at plan time.
-func fold(c *cexpr) (*cexpr, *Error) {
+func fold(c *cexpr, sess *Session) (*cexpr, *Error) {
 	if !c.pure {
 		return c, nil
 	}
-	v, err := c.eval(&env{})
+	v, err := c.eval(&env{sess: sess})
 	if err != nil {
 		return nil, asError(err)
 	}
@@ -58,13 +58,29 @@ type env struct {
 	sess     *Session
 }
 
+// output prepares a result value of type t for the client (see
+// Session.outputValue).
+func (en *env) output(t Type, v Value) Value {
+	if v == nil || t != Timestamptz && t != Float8 {
+		return v
+	}
+	return en.sess.outputValue(t, v)
+}
+
 // scope is what names resolve to while compiling.
 type scope struct {
+	sess     *Session // the session the statement is prepared in
 	table    *Table
 	alias    string // the name the table is referenced by (alias or table name)
 	hasAlias bool
 	excluded bool // excluded.col is allowed (ON CONFLICT DO UPDATE)
 	params   *paramTypes
+	// noFold, when positive, stops constant folding: the expressions
+	// compiled then are ones PostgreSQL's planner skips (after a constant
+	// that decides an AND, OR or COALESCE).
+	noFold int
+	// deferred is the first error constant folding raised.
+	deferred *Error
 }
 
 // maxParams is the most parameters a Bind message can carry; PostgreSQL
@@ -115,8 +131,46 @@ func (p *paramTypes) final() ([]Type, *Error) {
 	return out, nil
 }
 
-// compile turns a parsed expression into a cexpr.
+// compile turns a parsed expression into a cexpr. A subexpression of
+// constants only is folded to its value, as PostgreSQL's planner
+// (eval_const_expressions) folds immutable expressions; an error doing so
+// is kept for the plan (see PlanError), the expression left as it was.
 func (sc *scope) compile(e sqlparse.Expr) (*cexpr, *Error) {
+	c, err := sc.compileNode(e)
+	if err != nil || !c.pure || c.constant != nil || sc.noFold > 0 {
+		return c, err
+	}
+	out, ferr := fold(c, sc.sess)
+	if ferr != nil {
+		if sc.deferred == nil {
+			sc.deferred = ferr
+		}
+		return c, nil
+	}
+	return out, nil
+}
+
+// decided reports whether c is a boolean constant equal to v, after which
+// PostgreSQL's planner folds nothing more of an AND or OR.
+func (sc *scope) decided(c *cexpr, v bool) bool {
+	if !c.pure || c.typ != Bool {
+		return false
+	}
+	got, err := c.eval(&env{sess: sc.sess})
+	return err == nil && got == v
+}
+
+// nonNullConstant reports whether c is a constant that is not NULL, after
+// which PostgreSQL's planner folds nothing more of a COALESCE.
+func (sc *scope) nonNullConstant(c *cexpr) bool {
+	if !c.pure {
+		return false
+	}
+	got, err := c.eval(&env{sess: sc.sess})
+	return err == nil && got != nil
+}
+
+func (sc *scope) compileNode(e sqlparse.Expr) (*cexpr, *Error) {
 	switch x := e.(type) {
 	case *sqlparse.Const:
 		return compileConst(x)
@@ -143,6 +197,8 @@ func (sc *scope) compile(e sqlparse.Expr) (*cexpr, *Error) {
 		return sc.compileUnary(x)
 	case *sqlparse.TypeCast:
 		return sc.compileCast(x)
+	case *sqlparse.InExpr:
+		return sc.compileIn(x)
 	case *sqlparse.IsNullExpr:
 		in, err := sc.compile(x.X)
 		if err != nil {
@@ -164,18 +220,22 @@ func compileConst(x *sqlparse.Const) (*cexpr, *Error) {
 	c := &cexpr{name: "?column?", col: -1, constant: x, pos: x.P, pure: true}
 	var v Value
 	switch x.Kind {
-	case sqlparse.ConstInt:
+	case sqlparse.ConstInt, sqlparse.ConstFloat:
+		// as make_const: an integer literal is integer if it fits, else
+		// bigint, else numeric; any other number is numeric
 		n, err := strconv.ParseInt(x.Text, 10, 64)
 		switch {
-		case err != nil:
-			c.typ, v = Numeric, x.Text
-		case n >= math.MinInt32 && n <= math.MaxInt32:
+		case x.Kind == sqlparse.ConstInt && err == nil && n >= math.MinInt32 && n <= math.MaxInt32:
 			c.typ, v = Int4, n
-		default:
+		case x.Kind == sqlparse.ConstInt && err == nil:
 			c.typ, v = Int8, n
+		default:
+			d, derr := parseDecimal(x.Text)
+			if derr != nil {
+				return nil, derr.at(x.P)
+			}
+			c.typ, v = Numeric, d
 		}
-	case sqlparse.ConstFloat:
-		c.typ, v = Numeric, x.Text
 	case sqlparse.ConstString:
 		c.typ, v = Unknown, x.Text
 	case sqlparse.ConstNull:
@@ -222,6 +282,9 @@ func (sc *scope) compileColumn(x *sqlparse.ColumnRef) (*cexpr, *Error) {
 }
 
 func (sc *scope) compileFunc(x *sqlparse.FuncCall) (*cexpr, *Error) {
+	if x.Keyword {
+		return sc.compileKeywordCall(x)
+	}
 	args := make([]*cexpr, len(x.Args))
 	for i, a := range x.Args {
 		c, err := sc.compile(a)
@@ -262,6 +325,9 @@ func (sc *scope) compileFunc(x *sqlparse.FuncCall) (*cexpr, *Error) {
 			return c, nil
 		}
 	}
+	if b, ok, err := sc.compileBuiltin(x, args); ok {
+		return b, err
+	}
 	e := errorf(UndefinedFunction, "function %s(%s) does not exist", x.Name, argTypeList(args)).at(x.P)
 	e.Hint = "No function matches the given name and argument types. You might need to add explicit type casts."
 	return nil, e
@@ -299,11 +365,12 @@ func (sc *scope) compileUnary(x *sqlparse.UnaryExpr) (*cexpr, *Error) {
 		}
 		return c, nil
 	case "-", "+":
-		if in.constant != nil && in.typ == Numeric {
-			text := x.Op + in.constant.Text
-			c.typ = Numeric
-			c.eval = func(*env) (Value, error) { return text, nil }
-			return c, nil
+		if in.typ == Unknown && x.Op == "+" {
+			// the prefix + operators are all numeric: an unknown operand
+			// resolves to the category's preferred type
+			if in, err = sc.coerce(in, Float8, castImplicit); err != nil {
+				return nil, err
+			}
 		}
 		if in.typ == Unknown {
 			e := errorf("42725", "operator is not unique: %s unknown", x.Op).at(x.P)
@@ -311,7 +378,7 @@ func (sc *scope) compileUnary(x *sqlparse.UnaryExpr) (*cexpr, *Error) {
 			return nil, e
 		}
 		switch in.typ {
-		case Int4, Int8, Float8:
+		case Int2, Int4, Int8, Float8, Numeric:
 		default:
 			return nil, operatorError(x.Op, nil, in, x.P)
 		}
@@ -323,10 +390,13 @@ func (sc *scope) compileUnary(x *sqlparse.UnaryExpr) (*cexpr, *Error) {
 			if v == nil || err != nil || !neg {
 				return v, err
 			}
-			if f, ok := v.(float64); ok {
-				return -f, nil
+			switch x := v.(type) {
+			case float64:
+				return -x, nil
+			case Decimal:
+				return negDecimal(x), nil
 			}
-			return checkRange(t, -v.(int64))
+			return negInt(t, v.(int64))
 		}
 		return c, nil
 	}
@@ -343,12 +413,4 @@ func operatorError(op string, l, r *cexpr, pos int) *Error {
 	}
 	e.Hint = "No operator matches the given name and argument types. You might need to add explicit type casts."
 	return e.at(pos)
-}
-
-// checkRange fails with 22003 when v does not fit t.
-func checkRange(t Type, v int64) (Value, error) {
-	if t == Int4 && (v < math.MinInt32 || v > math.MaxInt32) {
-		return nil, newError(NumericValueOutOfRange, "integer out of range")
-	}
-	return v, nil
 }

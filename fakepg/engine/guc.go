@@ -212,6 +212,8 @@ func normalizeGUC(d *gucDef, value string) (string, *Error) {
 		return "", e
 	case d.name == "DateStyle":
 		return normalizeDateStyle(value)
+	case d.name == "extra_float_digits":
+		return normalizeIntGUC(d.name, value, -15, 3)
 	case d.name == "client_encoding":
 		switch strings.ToUpper(strings.ReplaceAll(value, "-", "")) {
 		case "UTF8", "UNICODE":

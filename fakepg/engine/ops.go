@@ -3,7 +3,6 @@ package engine
 import (
 	"cmp"
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/poolsim/poolsim/fakepg/sqlparse"
@@ -15,7 +14,9 @@ var castName = map[string]string{
 	"bigint": "int8", "int8": "int8", "integer": "int4", "int": "int4", "int4": "int4",
 	"boolean": "bool", "bool": "bool", "double precision": "float8", "float8": "float8",
 	"text": "text", "varchar": "varchar", "character varying": "varchar",
-	"numeric": "numeric", "decimal": "numeric", "void": "void",
+	"numeric": "numeric", "decimal": "numeric", "dec": "numeric", "void": "void",
+	"smallint": "int2", "int2": "int2", "float": "float8",
+	"timestamptz": "timestamptz", "timestamp with time zone": "timestamptz",
 }
 
 func (sc *scope) compileCast(x *sqlparse.TypeCast) (*cexpr, *Error) {
@@ -25,10 +26,16 @@ func (sc *scope) compileCast(x *sqlparse.TypeCast) (*cexpr, *Error) {
 	}
 	to, ok := typeNames[x.Type]
 	if !ok {
+		if unsupportedTypeNames[x.Type] {
+			return nil, errorf(FeatureNotSupported, "poolsim does not support type %s", x.Type).at(x.P)
+		}
 		return nil, errorf(UndefinedObject, "type \"%s\" does not exist", x.Type).at(x.P)
 	}
 	out, err := sc.coerce(in, to, castExplicit)
 	if err != nil {
+		if err.Code == CannotCoerce {
+			err.Position = x.P // reported at the :: or CAST
+		}
 		return nil, err
 	}
 	c := *out
@@ -69,7 +76,7 @@ func (sc *scope) coerce(c *cexpr, to Type, ctx castContext) (*cexpr, *Error) {
 		case c.constant != nil:
 			var v Value
 			if c.constant.Kind != sqlparse.ConstNull {
-				pv, err := ParseText(to, c.constant.Text)
+				pv, err := sc.sess.parseText(to, c.constant.Text)
 				if err != nil {
 					return nil, err.(*Error).at(c.pos)
 				}
@@ -80,17 +87,22 @@ func (sc *scope) coerce(c *cexpr, to Type, ctx castContext) (*cexpr, *Error) {
 			out.eval = func(*env) (Value, error) { return v, nil }
 			return &out, nil
 		default:
-			return retype(c, to, func(v Value) (Value, error) { return ParseText(to, v.(string)) }), nil
+			sess := sc.sess
+			return retype(c, to, func(v Value) (Value, error) { return sess.parseText(to, v.(string)) }), nil
 		}
 	}
-	conv := conversion(from, to, ctx)
+	conv := sc.conversion(from, to, ctx)
 	if conv == nil {
 		if ctx == castExplicit {
-			return nil, errorf("42846", "cannot cast type %s to %s", from.Name, to.Name).at(c.pos)
+			return nil, errorf(CannotCoerce, "cannot cast type %s to %s", from.Name, to.Name).at(c.pos)
 		}
 		return nil, nil
 	}
-	return retype(c, to, conv), nil
+	out := retype(c, to, conv)
+	if from == Timestamptz || to == Timestamptz {
+		out.pure = false // stable, not immutable: it reads TimeZone
+	}
+	return out, nil
 }
 
 // retype wraps c with a conversion of its non-null values.
@@ -108,41 +120,34 @@ func retype(c *cexpr, to Type, conv func(Value) (Value, error)) *cexpr {
 	return &out
 }
 
-// conversion returns the cast from one type to another allowed in ctx, or
-// nil.
-func conversion(from, to Type, ctx castContext) func(Value) (Value, error) {
-	isInt := func(t Type) bool { return t == Int4 || t == Int8 }
-	switch {
-	case from == Int4 && to == Int8:
-		return func(v Value) (Value, error) { return v, nil }
-	case isInt(from) && to == Float8:
-		return func(v Value) (Value, error) { return float64(v.(int64)), nil }
-	case isInt(from) && to == Numeric:
-		return func(v Value) (Value, error) { return strconv.FormatInt(v.(int64), 10), nil }
-	case from == Numeric && to == Float8:
-		return func(v Value) (Value, error) { return ParseText(Float8, v.(string)) }
-	case from == Int8 && to == Int4 && ctx >= castAssignment:
-		return func(v Value) (Value, error) { return checkRange(Int4, v.(int64)) }
-	case (from == Float8 || from == Numeric) && isInt(to) && ctx >= castAssignment:
-		return func(v Value) (Value, error) {
-			f, ok := v.(float64)
-			if !ok {
-				pf, err := ParseText(Float8, v.(string))
-				if err != nil {
-					return nil, err
-				}
-				f = pf.(float64)
-			}
-			r := math.RoundToEven(f)
-			if r < math.MinInt64 || r > math.MaxInt64 {
-				return nil, newError(NumericValueOutOfRange, "bigint out of range")
-			}
-			return checkRange(to, int64(r))
+// conversion returns the cast from one type to another allowed in ctx (the
+// casts of pg_cast among the engine's types, and the I/O conversions to
+// and from text), or nil.
+func (sc *scope) conversion(from, to Type, ctx castContext) func(Value) (Value, error) {
+	sess := sc.sess
+	numeric := func(t Type) bool { return isInteger(t) || t == Numeric || t == Float8 }
+	if numeric(from) && numeric(to) {
+		// widening casts are implicit, narrowing ones need assignment
+		rank := map[Type]int{Int2: 1, Int4: 2, Int8: 3, Numeric: 4, Float8: 5}
+		if rank[to] < rank[from] && ctx < castAssignment {
+			return nil
 		}
+		return func(v Value) (Value, error) { return convertNumber(v, from, to) }
+	}
+	switch {
 	case to == Text && ctx >= castAssignment:
-		return func(v Value) (Value, error) { s, _ := FormatText(from, v); return s, nil }
+		if from == Bool {
+			// booltext, not boolout: true becomes 'true'
+			return func(v Value) (Value, error) {
+				if v.(bool) {
+					return "true", nil
+				}
+				return "false", nil
+			}
+		}
+		return func(v Value) (Value, error) { return sess.formatText(from, v) }
 	case from == Text && ctx == castExplicit:
-		return func(v Value) (Value, error) { return ParseText(to, v.(string)) }
+		return func(v Value) (Value, error) { return sess.parseText(to, v.(string)) }
 	case from == Bool && to == Int4 && ctx == castExplicit:
 		return func(v Value) (Value, error) {
 			if v.(bool) {
@@ -150,10 +155,38 @@ func conversion(from, to Type, ctx castContext) func(Value) (Value, error) {
 			}
 			return int64(0), nil
 		}
-	case isInt(from) && to == Bool && ctx == castExplicit:
+	case from == Int4 && to == Bool && ctx == castExplicit:
 		return func(v Value) (Value, error) { return v.(int64) != 0, nil }
 	}
 	return nil
+}
+
+// convertNumber converts a value between the numeric types, with the
+// casts' rounding and range errors.
+func convertNumber(v Value, from, to Type) (Value, error) {
+	switch {
+	case isInteger(from) && isInteger(to):
+		return checkRange(to, v.(int64))
+	case isInteger(from) && to == Numeric:
+		return DecimalFromInt(v.(int64)), nil
+	case isInteger(from):
+		return float64(v.(int64)), nil
+	case from == Numeric && to == Float8:
+		return decimalToFloat(v.(Decimal))
+	case from == Numeric:
+		n, err := decimalToInt(v.(Decimal), to)
+		if err != nil {
+			return nil, err
+		}
+		return n, nil
+	case to == Numeric:
+		return decimalFromFloat(v.(float64)), nil
+	}
+	n, err := floatToInt(v.(float64), to)
+	if err != nil {
+		return nil, err
+	}
+	return n, nil
 }
 
 // assign coerces an INSERT or UPDATE value to its column's type.
@@ -183,8 +216,10 @@ func (sc *scope) boolean(c *cexpr, what string) (*cexpr, *Error) {
 }
 
 // unify brings the operands of a binary operator to one type: an unknown
-// operand takes the other's type, integers widen to bigint, numbers to
-// double precision.
+// operand takes the other's type, and of two numeric types the narrower
+// converts to the wider (smallint, integer, bigint, numeric, double
+// precision), as PostgreSQL's operator resolution and its cross-type
+// integer operators give.
 func (sc *scope) unify(l, r *cexpr) (*cexpr, *cexpr, *Error) {
 	var err *Error
 	switch {
@@ -201,14 +236,11 @@ func (sc *scope) unify(l, r *cexpr) (*cexpr, *cexpr, *Error) {
 		r, err = sc.coerce(r, l.typ, castImplicit)
 		return l, r, err
 	}
-	rank := map[Type]int{Int4: 1, Int8: 2, Numeric: 3, Float8: 4}
+	rank := map[Type]int{Int2: 1, Int4: 2, Int8: 3, Numeric: 4, Float8: 5}
 	if rank[l.typ] > 0 && rank[r.typ] > 0 && l.typ != r.typ {
 		to := l.typ
 		if rank[r.typ] > rank[l.typ] {
 			to = r.typ
-		}
-		if to == Numeric {
-			to = Float8
 		}
 		l, _ = sc.coerce(l, to, castImplicit)
 		r, _ = sc.coerce(r, to, castImplicit)
@@ -221,21 +253,37 @@ func (sc *scope) compileBinary(x *sqlparse.BinaryExpr) (*cexpr, *Error) {
 	if err != nil {
 		return nil, err
 	}
+	// a constant FALSE decides an AND, TRUE an OR: the planner does not
+	// fold what follows
+	skip := (x.Op == "AND" || x.Op == "OR") && sc.decided(l, x.Op == "OR")
+	if skip {
+		sc.noFold++
+	}
 	r, err := sc.compile(x.R)
+	if skip {
+		sc.noFold--
+	}
 	if err != nil {
 		return nil, err
 	}
+	return sc.binary(x.Op, l, r, x.P)
+}
+
+// binary applies the binary operator op, written at position pos, to two
+// compiled operands.
+func (sc *scope) binary(op string, l, r *cexpr, pos int) (*cexpr, *Error) {
+	var err *Error
 	c := &cexpr{name: "?column?", col: -1, pos: l.pos, pure: l.pure && r.pure}
-	switch x.Op {
+	switch op {
 	case "AND", "OR":
-		if l, err = sc.boolean(l, x.Op); err != nil {
+		if l, err = sc.boolean(l, op); err != nil {
 			return nil, err
 		}
-		if r, err = sc.boolean(r, x.Op); err != nil {
+		if r, err = sc.boolean(r, op); err != nil {
 			return nil, err
 		}
 		c.typ = Bool
-		c.eval = logical(x.Op == "AND", l, r)
+		c.eval = logical(op == "AND", l, r)
 		return c, nil
 	case "||":
 		lt, err := sc.textOperand(l)
@@ -246,45 +294,48 @@ func (sc *scope) compileBinary(x *sqlparse.BinaryExpr) (*cexpr, *Error) {
 		if err != nil {
 			return nil, err
 		}
-		if lt == nil || rt == nil {
-			return nil, operatorError(x.Op, l, r, x.P)
+		if lt == nil || rt == nil || l.typ != Text && l.typ != Unknown && r.typ != Text && r.typ != Unknown {
+			// text || anynonarray and anynonarray || text need a text side
+			return nil, operatorError(op, l, r, pos)
 		}
 		l, r = lt, rt
 		c.typ = Text
 		c.eval = binaryEval(l, r, func(a, b Value) (Value, error) { return a.(string) + b.(string), nil })
 		return c, nil
 	}
+	if e := timestampArithmetic(op, l, r, pos); e != nil {
+		return nil, e
+	}
 	lu, ru, err := sc.unify(l, r)
 	if err != nil {
 		return nil, err
 	}
-	if lu == nil || ru == nil {
-		return nil, operatorError(x.Op, l, r, x.P)
-	}
 	if lu == nil || ru == nil || lu.typ != ru.typ {
-		return nil, operatorError(x.Op, l, r, x.P)
+		return nil, operatorError(op, l, r, pos)
 	}
+	// errors name the operand types as written
+	l0, r0 := l, r
 	l, r = lu, ru
-	switch x.Op {
+	switch op {
 	case "=", "<>", "<", "<=", ">", ">=":
 		switch l.typ {
-		case Int4, Int8, Float8, Numeric, Text, Bool:
+		case Int2, Int4, Int8, Float8, Numeric, Text, Bool, Timestamptz:
 		default:
-			return nil, operatorError(x.Op, l, r, x.P)
+			return nil, operatorError(op, l0, r0, pos)
 		}
 		c.typ = Bool
-		op, t := x.Op, l.typ
+		t := l.typ
 		c.eval = binaryEval(l, r, func(a, b Value) (Value, error) { return compareOp(op, compare(t, a, b)), nil })
 		return c, nil
 	case "+", "-", "*", "/", "%":
-		if l.typ != Int4 && l.typ != Int8 && l.typ != Float8 {
-			return nil, operatorError(x.Op, l, r, x.P)
+		if !isInteger(l.typ) && l.typ != Numeric && (l.typ != Float8 || op == "%") {
+			return nil, operatorError(op, l0, r0, pos)
 		}
 		c.typ = l.typ
-		c.eval = binaryEval(l, r, arith(x.Op, l.typ))
+		c.eval = binaryEval(l, r, arith(op, l.typ))
 		return c, nil
 	}
-	return nil, errorf(FeatureNotSupported, "poolsim does not support the operator %s", x.Op).at(x.P)
+	return nil, errorf(FeatureNotSupported, "poolsim does not support the operator %s", op).at(pos)
 }
 
 // textOperand makes an operand of || text (unknown literals and any
@@ -296,8 +347,8 @@ func (sc *scope) textOperand(c *cexpr) (*cexpr, *Error) {
 	if c.typ == Unknown {
 		return sc.coerce(c, Text, castImplicit)
 	}
-	t := c.typ
-	return retype(c, Text, func(v Value) (Value, error) { s, _ := FormatText(t, v); return s, nil }), nil
+	// the operand converts to text as its cast to text does
+	return sc.coerce(c, Text, castAssignment)
 }
 
 // binaryEval evaluates both operands and applies f unless one is NULL.
@@ -342,17 +393,18 @@ func logical(and bool, l, r *cexpr) func(*env) (Value, error) {
 // compare orders two non-null values of type t: numbers by value (NaN
 // after every other number and equal to itself, as PostgreSQL orders
 // float8 and numeric), text byte by byte (the C collation), false before
-// true.
+// true, timestamps in time.
 func compare(t Type, a, b Value) int {
 	switch x := a.(type) {
 	case int64:
 		return cmp.Compare(x, b.(int64))
 	case float64:
 		return compareFloat(x, b.(float64))
+	case Decimal:
+		return compareDecimal(x, b.(Decimal))
+	case Timestamp:
+		return cmp.Compare(x, b.(Timestamp))
 	case string:
-		if t == Numeric {
-			return compareFloat(numericValue(x), numericValue(b.(string)))
-		}
 		return strings.Compare(x, b.(string))
 	case bool:
 		y := b.(bool)
@@ -381,13 +433,6 @@ func compareFloat(x, y float64) int {
 	return cmp.Compare(x, y)
 }
 
-// numericValue is a numeric's value as a float8. Numerics are kept as the
-// text they were read from, which ParseText has checked.
-func numericValue(s string) float64 {
-	f, _ := strconv.ParseFloat(s, 64)
-	return f
-}
-
 func compareOp(op string, c int) bool {
 	switch op {
 	case "=":
@@ -404,62 +449,31 @@ func compareOp(op string, c int) bool {
 	return c >= 0
 }
 
-// arith applies an arithmetic operator with PostgreSQL's overflow and
-// division errors.
+// arith applies an arithmetic operator to two values of type t with
+// PostgreSQL's overflow and division errors.
 func arith(op string, t Type) func(a, b Value) (Value, error) {
-	if t == Float8 {
-		return func(a, b Value) (Value, error) {
-			x, y := a.(float64), b.(float64)
-			switch op {
-			case "+":
-				return x + y, nil
-			case "-":
-				return x - y, nil
-			case "*":
-				return x * y, nil
-			case "/":
-				if y == 0 {
-					return nil, newError(DivisionByZero, "division by zero")
-				}
-				return x / y, nil
-			}
-			return math.Mod(x, y), nil
-		}
+	switch t {
+	case Float8:
+		return func(a, b Value) (Value, error) { return floatArith(op, a.(float64), b.(float64)) }
+	case Numeric:
+		return func(a, b Value) (Value, error) { return decimalArith(op, a.(Decimal), b.(Decimal)) }
 	}
-	overflow := "bigint out of range"
-	if t == Int4 {
-		overflow = "integer out of range"
+	return func(a, b Value) (Value, error) { return intArith(op, t, a.(int64), b.(int64)) }
+}
+
+// timestampArithmetic is the error for + and - on timestamptz: with an
+// interval (an unknown literal resolves to one) or between two
+// timestamps PostgreSQL computes, but the engine has no interval type.
+func timestampArithmetic(op string, l, r *cexpr, pos int) *Error {
+	if l.typ != Timestamptz && r.typ != Timestamptz || op != "+" && op != "-" {
+		return nil
 	}
-	return func(a, b Value) (Value, error) {
-		x, y := a.(int64), b.(int64)
-		var r int64
-		ok := true
-		switch op {
-		case "+":
-			r = x + y
-			ok = (r > x) == (y > 0)
-		case "-":
-			r = x - y
-			ok = (r < x) == (y > 0)
-		case "*":
-			r = x * y
-			ok = x == 0 || (r/x == y && !(x == -1 && y == math.MinInt64))
-		case "/", "%":
-			if y == 0 {
-				return nil, newError(DivisionByZero, "division by zero")
-			}
-			if op == "/" {
-				r = x / y
-			} else {
-				r = x % y
-			}
-		}
-		if !ok {
-			return nil, newError(NumericValueOutOfRange, overflow)
-		}
-		if t == Int4 && (r < math.MinInt32 || r > math.MaxInt32) {
-			return nil, newError(NumericValueOutOfRange, overflow)
-		}
-		return r, nil
+	other := r.typ
+	if l.typ != Timestamptz {
+		other = l.typ
 	}
+	if other == Unknown || op == "-" && l.typ == Timestamptz && other == Timestamptz {
+		return errorf(FeatureNotSupported, "poolsim does not support interval arithmetic").at(pos)
+	}
+	return nil
 }

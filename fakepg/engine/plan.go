@@ -45,8 +45,9 @@ type Plan struct {
 }
 
 type orderKey struct {
-	expr *cexpr
-	desc bool
+	expr       *cexpr
+	desc       bool
+	nullsFirst bool // NULLS FIRST, the default for DESC
 }
 
 type setPlan struct {
@@ -64,12 +65,17 @@ type conflictPlan struct {
 // statement: constant folding of an expression that fails, like 1/0. The
 // simple protocol plans right after analysis, so the error comes before
 // any row description; the extended protocol plans at Bind.
-func (p *Plan) PlanError() *Error { return p.deferred }
+func (p *Plan) PlanError() *Error {
+	if p.sc.deferred != nil {
+		return p.sc.deferred
+	}
+	return p.deferred
+}
 
 // foldInto folds c, recording a folding error as the plan's deferred
 // error and keeping c unfolded.
 func (p *Plan) foldInto(c *cexpr) *cexpr {
-	out, err := fold(c)
+	out, err := fold(c, p.sc.sess)
 	if err != nil {
 		if p.deferred == nil {
 			p.deferred = err
@@ -111,7 +117,7 @@ func (s *Session) PrepareSimple(stmt sqlparse.Stmt) (*Plan, *Error) {
 }
 
 func (s *Session) prepare(stmt sqlparse.Stmt, params *paramTypes) (*Plan, *Error) {
-	p := &Plan{Stmt: stmt, sc: &scope{params: params}}
+	p := &Plan{Stmt: stmt, sc: &scope{params: params, sess: s}}
 	var err *Error
 	switch st := stmt.(type) {
 	case *sqlparse.SelectStmt:
@@ -250,7 +256,8 @@ func (s *Session) planSelect(p *Plan, st *sqlparse.SelectStmt) *Error {
 		if err != nil {
 			return err
 		}
-		p.order = append(p.order, orderKey{c, o.Desc})
+		nullsFirst := o.Nulls == sqlparse.NullsFirst || o.Nulls == sqlparse.NullsDefault && o.Desc
+		p.order = append(p.order, orderKey{c, o.Desc, nullsFirst})
 	}
 	if st.Limit != nil {
 		c, err := p.sc.compile(st.Limit)

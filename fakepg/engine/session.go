@@ -20,6 +20,10 @@ type Session struct {
 	// deadline is when the running statement times out
 	// (statement_timeout); zero when it does not.
 	deadline time.Time
+	// xactStart is when the current transaction started: now().
+	xactStart time.Time
+	// zone caches the location of the TimeZone setting.
+	zone zoneCache
 	// env and scanned are the running statement's evaluation environment
 	// and scan buffer, kept to spare their allocations.
 	env     env

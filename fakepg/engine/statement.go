@@ -108,6 +108,9 @@ func (s *Session) execute(p *Plan, params []Value) (*Result, *Error) {
 	}
 	s.env = env{params: params, sess: s}
 	en := &s.env
+	if err := s.checkOutputStyle(p.Columns); err != nil {
+		return nil, err
+	}
 	res := newResult(p.Columns)
 	if needsSnapshot(p.Stmt) {
 		s.snap = s.statementSnapshot()

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 )
 
 // Type is a PostgreSQL data type as the wire protocol describes it.
@@ -19,6 +18,7 @@ type Type struct {
 var (
 	Bool    = Type{16, "boolean", 1}
 	Int8    = Type{20, "bigint", 8}
+	Int2    = Type{21, "smallint", 2}
 	Int4    = Type{23, "integer", 4}
 	Text    = Type{25, "text", -1}
 	Float8  = Type{701, "double precision", 8}
@@ -32,15 +32,17 @@ var typeNames = map[string]Type{
 	"bool": Bool, "boolean": Bool,
 	"int8": Int8, "bigint": Int8,
 	"int4": Int4, "int": Int4, "integer": Int4,
+	"int2": Int2, "smallint": Int2, "float": Float8,
+	"timestamptz": Timestamptz, "timestamp with time zone": Timestamptz,
 	"text": Text, "varchar": Text, "character varying": Text,
 	"float8": Float8, "double precision": Float8,
-	"numeric": Numeric, "decimal": Numeric,
+	"numeric": Numeric, "decimal": Numeric, "dec": Numeric,
 	"void": Void,
 }
 
 // typeByOID returns the type with the given OID.
 func typeByOID(oid uint32) (Type, bool) {
-	for _, t := range []Type{Bool, Int8, Int4, Text, Float8, Unknown, Numeric, Void} {
+	for _, t := range []Type{Bool, Int8, Int2, Int4, Text, Float8, Unknown, Timestamptz, Numeric, Void} {
 		if t.OID == oid {
 			return t, true
 		}
@@ -48,8 +50,9 @@ func typeByOID(oid uint32) (Type, bool) {
 	return Type{}, false
 }
 
-// Value is a datum: nil (SQL NULL), int64 (integer and bigint), float64,
-// string (text, numeric and unknown literals), bool, or VoidValue.
+// Value is a datum: nil (SQL NULL), int64 (smallint, integer and bigint),
+// float64, Decimal (numeric), Timestamp (timestamptz), string (text and
+// unknown literals), bool, or VoidValue.
 type Value any
 
 // VoidValue is the value of a void function such as pg_sleep.
@@ -77,7 +80,15 @@ func AppendText(dst []byte, t Type, v Value) ([]byte, bool) {
 	case int64:
 		return strconv.AppendInt(dst, x, 10), true
 	case float64:
-		return appendFloat8(dst, x), true
+		return appendFloat8(dst, x, 1), true
+	case Decimal:
+		return appendDecimal(dst, x), true
+	case Timestamp:
+		return appendTimestamp(dst, x, nil), true
+	case zonedTimestamp:
+		return appendTimestamp(dst, x.ts, x.zone), true
+	case outputFloat:
+		return appendFloat8(dst, x.f, x.extra), true
 	case bool:
 		if x {
 			return append(dst, 't'), true
@@ -91,18 +102,6 @@ func AppendText(dst []byte, t Type, v Value) ([]byte, bool) {
 	panic(fmt.Sprintf("engine: cannot format %T as %s", v, t.Name))
 }
 
-func appendFloat8(dst []byte, f float64) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(dst, "NaN"...)
-	case math.IsInf(f, 1):
-		return append(dst, "Infinity"...)
-	case math.IsInf(f, -1):
-		return append(dst, "-Infinity"...)
-	}
-	return strconv.AppendFloat(dst, f, 'g', -1, 64)
-}
-
 // AppendBinary appends v in PostgreSQL's binary format for type t to dst.
 // It reports false for NULL, leaving dst as it was.
 func AppendBinary(dst []byte, t Type, v Value) ([]byte, bool) {
@@ -114,8 +113,22 @@ func AppendBinary(dst []byte, t Type, v Value) ([]byte, bool) {
 		return binary.BigEndian.AppendUint64(dst, uint64(v.(int64))), true
 	case Int4.OID:
 		return binary.BigEndian.AppendUint32(dst, uint32(v.(int64))), true
+	case Int2.OID:
+		return binary.BigEndian.AppendUint16(dst, uint16(v.(int64))), true
 	case Float8.OID:
-		return binary.BigEndian.AppendUint64(dst, math.Float64bits(v.(float64))), true
+		f, ok := v.(float64)
+		if !ok {
+			f = v.(outputFloat).f
+		}
+		return binary.BigEndian.AppendUint64(dst, math.Float64bits(f)), true
+	case Numeric.OID:
+		return appendDecimalBinary(dst, v.(Decimal)), true
+	case Timestamptz.OID:
+		ts, ok := v.(Timestamp)
+		if !ok {
+			ts = v.(zonedTimestamp).ts
+		}
+		return binary.BigEndian.AppendUint64(dst, uint64(ts)), true
 	case Bool.OID:
 		if v.(bool) {
 			return append(dst, 1), true
@@ -128,52 +141,28 @@ func AppendBinary(dst []byte, t Type, v Value) ([]byte, bool) {
 }
 
 // ParseText converts text input for type t, with PostgreSQL's errors
-// (22P02 invalid input syntax, 22003 out of range).
+// (22P02 invalid input syntax, 22003 out of range). timestamptz input
+// depends on the session's TimeZone: use Session.ParseText for it.
 func ParseText(t Type, s string) (Value, error) {
 	switch t.OID {
-	case Int8.OID:
-		return parseInt(s, 64, "bigint")
-	case Int4.OID:
-		return parseInt(s, 32, "integer")
+	case Int8.OID, Int4.OID, Int2.OID:
+		return parseInt(s, t)
 	case Float8.OID:
-		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-		if err != nil && !isRangeErr(err) {
-			return nil, newError(InvalidTextRepresentation, fmt.Sprintf("invalid input syntax for type double precision: \"%s\"", s))
-		}
-		return f, nil
+		return parseFloat8(s)
 	case Bool.OID:
-		switch strings.ToLower(strings.TrimSpace(s)) {
-		case "t", "true", "y", "yes", "on", "1":
-			return true, nil
-		case "f", "false", "n", "no", "off", "0":
-			return false, nil
-		}
-		return nil, newError(InvalidTextRepresentation, fmt.Sprintf("invalid input syntax for type boolean: \"%s\"", s))
+		return parseBool(s)
 	case Numeric.OID:
-		if _, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err != nil && !isRangeErr(err) {
-			return nil, newError(InvalidTextRepresentation, fmt.Sprintf("invalid input syntax for type numeric: \"%s\"", s))
+		d, err := parseDecimal(s)
+		if err != nil {
+			return nil, err
 		}
-		return strings.TrimSpace(s), nil
+		return d, nil
+	case Timestamptz.OID:
+		return nil, newError(FeatureNotSupported, "poolsim does not support timestamp with time zone input without a session")
 	case Void.OID:
 		return VoidValue{}, nil
 	}
 	return s, nil
-}
-
-func isRangeErr(err error) bool {
-	ne, ok := err.(*strconv.NumError)
-	return ok && ne.Err == strconv.ErrRange
-}
-
-func parseInt(s string, bits int, name string) (Value, error) {
-	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, bits)
-	if err != nil {
-		if isRangeErr(err) {
-			return nil, newError(NumericValueOutOfRange, fmt.Sprintf("value \"%s\" is out of range for type %s", s, name))
-		}
-		return nil, newError(InvalidTextRepresentation, fmt.Sprintf("invalid input syntax for type %s: \"%s\"", name, s))
-	}
-	return n, nil
 }
 
 // ParseBinary converts binary input for type t.
@@ -192,6 +181,22 @@ func ParseBinary(t Type, b []byte) (Value, error) {
 			return nil, bad()
 		}
 		return int64(int32(binary.BigEndian.Uint32(b))), nil
+	case Int2.OID:
+		if len(b) != 2 {
+			return nil, bad()
+		}
+		return int64(int16(binary.BigEndian.Uint16(b))), nil
+	case Numeric.OID:
+		return parseDecimalBinary(b)
+	case Timestamptz.OID:
+		if len(b) != 8 {
+			return nil, bad()
+		}
+		ts := Timestamp(binary.BigEndian.Uint64(b))
+		if ts != timestampInfinity && ts != timestampNegInfinity && (ts < minTimestamp || ts >= endTimestamp) {
+			return nil, newError("22008", "timestamp out of range")
+		}
+		return ts, nil
 	case Float8.OID:
 		if len(b) != 8 {
 			return nil, bad()

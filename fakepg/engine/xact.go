@@ -39,6 +39,7 @@ func (s *Session) StartCommand() { s.startCommand() }
 
 func (s *Session) startCommand() {
 	if s.block == blockDefault {
+		s.xactStart = s.db.rt.Now()
 		s.tx = &Txn{sess: s}
 		s.gucs.begin()
 		s.gucs.startTransaction()

@@ -162,9 +162,20 @@ type Target struct {
 
 // OrderItem is one ORDER BY item.
 type OrderItem struct {
-	Expr Expr
-	Desc bool
+	Expr  Expr
+	Desc  bool
+	Nulls NullsOrder // NULLS FIRST or LAST; NullsDefault without the clause
 }
+
+// NullsOrder says where an ORDER BY item puts NULLs.
+type NullsOrder int
+
+// The NULLS clauses.
+const (
+	NullsDefault NullsOrder = iota // last ascending, first descending
+	NullsFirst
+	NullsLast
+)
 
 // SetClause is col = expr in UPDATE or ON CONFLICT DO UPDATE.
 type SetClause struct {
@@ -206,12 +217,16 @@ type ColumnRef struct {
 	P      int
 }
 
-// FuncCall is name(args) or name(*).
+// FuncCall is name(args) or name(*), or one of the SQL forms written with
+// a key word: COALESCE(...), GREATEST(...), LEAST(...), CURRENT_TIMESTAMP.
 type FuncCall struct {
-	Name string // lower-cased
+	Name string // lower-cased; the key word for the key word forms
 	Args []Expr
 	Star bool // count(*)
-	P    int
+	// Keyword marks the key word forms, which are not calls of a
+	// function of that name ("coalesce"(1) is one).
+	Keyword bool
+	P       int
 }
 
 // BinaryExpr is L op R. Op is one of + - * / % = <> != < <= > >= AND OR ||
@@ -244,6 +259,14 @@ type IsNullExpr struct {
 	P   int
 }
 
+// InExpr is X [NOT] IN (list).
+type InExpr struct {
+	X    Expr
+	List []Expr
+	Not  bool
+	P    int // position of IN, or of NOT in NOT IN: where PostgreSQL reports the comparisons' errors
+}
+
 // Pos returns the literal's position.
 func (e *Const) Pos() int { return e.P }
 
@@ -268,6 +291,9 @@ func (e *TypeCast) Pos() int { return e.X.Pos() }
 // Pos returns the position of the tested expression.
 func (e *IsNullExpr) Pos() int { return e.X.Pos() }
 
+// Pos returns the position of the tested expression.
+func (e *InExpr) Pos() int { return e.X.Pos() }
+
 func (*Const) expr()      {}
 func (*Param) expr()      {}
 func (*ColumnRef) expr()  {}
@@ -276,3 +302,4 @@ func (*BinaryExpr) expr() {}
 func (*UnaryExpr) expr()  {}
 func (*TypeCast) expr()   {}
 func (*IsNullExpr) expr() {}
+func (*InExpr) expr()     {}

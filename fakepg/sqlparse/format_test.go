@@ -40,6 +40,7 @@ func formatStmt(s Stmt) string {
 				if o.Desc {
 					item += " DESC"
 				}
+				item += []string{NullsFirst: " NULLS FIRST", NullsLast: " NULLS LAST"}[o.Nulls]
 				items = append(items, item)
 			}
 			b.WriteString(" ORDER BY " + strings.Join(items, ", "))
@@ -223,10 +224,23 @@ func formatExpr(e Expr) string {
 		}
 		return fmt.Sprintf("%s@%d", e.Column, e.P)
 	case *FuncCall:
-		if e.Star {
-			return fmt.Sprintf("%s(*)@%d", e.Name, e.P)
+		name := e.Name
+		if e.Keyword {
+			name = strings.ToUpper(name)
+			if e.Args == nil {
+				return fmt.Sprintf("%s@%d", name, e.P)
+			}
 		}
-		return fmt.Sprintf("%s(%s)@%d", e.Name, formatExprs(e.Args), e.P)
+		if e.Star {
+			return fmt.Sprintf("%s(*)@%d", name, e.P)
+		}
+		return fmt.Sprintf("%s(%s)@%d", name, formatExprs(e.Args), e.P)
+	case *InExpr:
+		op := "IN"
+		if e.Not {
+			op = "NOT IN"
+		}
+		return fmt.Sprintf("(%s@%d %s (%s))", op, e.P, formatExpr(e.X), formatExprs(e.List))
 	case *BinaryExpr:
 		return fmt.Sprintf("(%s@%d %s %s)", e.Op, e.P, formatExpr(e.L), formatExpr(e.R))
 	case *UnaryExpr:

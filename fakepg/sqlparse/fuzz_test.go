@@ -15,6 +15,7 @@ func FuzzParse(f *testing.F) {
 		"UPDATE kv SET v = v + 1 WHERE k = 'é' RETURNING v; DELETE FROM kv t WHERE t.k IS NULL",
 		"BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY; COMMIT; SET TIME ZONE 'UTC'; SHOW ALL; RESET x.y",
 		"SELECT CAST($1 AS double precision) :: text || 'x''y' FROM kv /* a /* b */ */ -- c",
+		"SELECT k FROM kv WHERE k NOT IN ('a', $1) ORDER BY coalesce(v, 0.5) DESC NULLS LAST, current_timestamp",
 		"SELECT 'unterminated",
 		"SELECT $$dollar$$, E'\\n\\u00e9\\xC3\\251', B'01', U&\"x\", 1e+, 1..2, (((1)))",
 		"",

@@ -210,6 +210,12 @@ func (p *parser) infix(left Expr, t *token, prec int) Expr {
 			p.unsupported(n, "IS "+upper(n.val))
 		}
 		p.syntaxError(n)
+	case "in":
+		return p.inList(left, t, false)
+	case "not_la":
+		if p.peekAt(1).isKw("in") {
+			return p.inList(left, t, true)
+		}
 	}
 	// The remaining operators are valid PostgreSQL that is not supported;
 	// whether PostgreSQL accepts what follows decides the error.
@@ -331,6 +337,8 @@ func (p *parser) primary() Expr {
 			return &Const{Kind: ConstNull, Text: "", P: t.pos}
 		case "cast":
 			return p.castExpr()
+		case "current_timestamp":
+			return p.currentTimestamp()
 		}
 		if exprStartReserved[t.kw.name] {
 			p.unsupported(t, upper(t.val))
@@ -423,6 +431,8 @@ func (p *parser) colNameKeywordExpr() Expr {
 	switch {
 	case n.isChar('(') && typeModifierWords[name]:
 		p.unsupported(t, "typed literals")
+	case n.isChar('(') && keywordCallWords[name]:
+		return p.keywordCall()
 	case n.isChar('(') && specialFuncWords[name]:
 		p.unsupported(t, upper(name)+"(...)")
 	case constTypeWords[name] && isSconst(n),

@@ -206,7 +206,11 @@ func (p *parser) parseOrderBy() []OrderItem {
 			p.unsupported(t, "ORDER BY ... USING")
 		}
 		if t := p.peek(); t.isKw("nulls_la") {
-			p.unsupported(t, "NULLS FIRST/LAST")
+			p.next()
+			item.Nulls = NullsLast
+			if p.next().isKw("first") {
+				item.Nulls = NullsFirst
+			}
 		}
 		items = append(items, item)
 		if !p.acceptChar(',') {
