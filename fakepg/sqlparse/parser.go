@@ -59,6 +59,13 @@ type parser struct {
 	// limited (see depth.go); stmtBase is its depth at the start of the
 	// current statement.
 	depth, stmtBase int
+
+	// typeMods, when set, receives the type modifiers of the type name
+	// being parsed (column definitions allow them; casts do not).
+	typeMods *[]Expr
+	// bExpr is set while parsing PostgreSQL's restricted b_expr outside
+	// parentheses (see parseBExpr).
+	bExpr bool
 }
 
 // peek returns the current token. If it is a lexical error, or it is a
@@ -178,6 +185,10 @@ func (p *parser) parseStmt() Stmt {
 		s = p.parseShow()
 	case t.isKw("reset"):
 		s = p.parseReset()
+	case t.isKw("create"):
+		s = p.parseCreate()
+	case t.isKw("drop"):
+		s = p.parseDrop()
 	case t.isChar('('):
 		p.unsupported(t, "parenthesized SELECT")
 	case stmtStartWords.has(t):
