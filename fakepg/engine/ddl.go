@@ -419,17 +419,21 @@ func (s *Session) creationSchema(ref sqlparse.TableRef) (uint32, *Error) {
 func (s *Session) claimName(ns uint32, name string, hasType bool) *Error {
 	for {
 		var other *Txn
-		var otherHasType bool
-		for _, r := range s.db.relations() {
-			if r.namespace != ns || r.name != name {
-				continue
+		var otherHasType, exists bool
+		s.db.eachRelation(func(r relation) bool {
+			if r.namespace == ns && r.name == name {
+				if r.visibleTo(s.tx) {
+					exists = true
+					return false
+				}
+				if r.created != nil && r.created != s.tx && !r.created.done {
+					other, otherHasType = r.created, r.hasType
+				}
 			}
-			if r.visibleTo(s.tx) {
-				return errorf("42P07", "relation \"%s\" already exists", name)
-			}
-			if r.created != nil && r.created != s.tx && !r.created.done {
-				other, otherHasType = r.created, r.hasType
-			}
+			return true
+		})
+		if exists {
+			return errorf("42P07", "relation \"%s\" already exists", name)
 		}
 		if other == nil {
 			return nil

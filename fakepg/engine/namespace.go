@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 )
 
@@ -102,25 +104,43 @@ type relation struct {
 	created   *Txn // as for tables: the creating transaction until it commits
 }
 
-// relations lists every relation of the database, visible or not, in OID
-// order of the tables and sequences (a table's indexes follow it).
-func (db *DB) relations() []relation {
-	var out []relation
+// eachRelation calls f with every relation of the database, visible or
+// not: each sequence, then each table followed by its TOAST table and
+// indexes; it stops when f returns false.
+func (db *DB) eachRelation(f func(r relation) bool) {
 	for _, sq := range db.sequences {
-		out = append(out, relation{oid: sq.OID, name: sq.Name, namespace: sq.Namespace, kind: 'S', seq: sq, created: sq.created})
+		if !f(relation{oid: sq.OID, name: sq.Name, namespace: sq.Namespace, kind: 'S', seq: sq, created: sq.created}) {
+			return
+		}
 	}
 	for _, t := range db.tables {
-		out = append(out, relation{oid: t.OID, name: t.Name, namespace: t.Namespace, kind: 'r', table: t, hasType: true, created: t.created})
+		if !f(relation{oid: t.OID, name: t.Name, namespace: t.Namespace, kind: 'r', table: t, hasType: true, created: t.created}) {
+			return
+		}
 		if t.toastOID != 0 {
 			toast := toastName(t)
-			out = append(out,
-				relation{oid: t.toastOID, name: toast, namespace: pgToastNamespace, kind: 't', table: t, created: t.created},
-				relation{oid: t.toastOID + 1, name: toast + "_index", namespace: pgToastNamespace, kind: 'i', table: t, created: t.created})
+			if !f(relation{oid: t.toastOID, name: toast, namespace: pgToastNamespace, kind: 't', table: t, created: t.created}) ||
+				!f(relation{oid: t.toastOID + 1, name: toast + "_index", namespace: pgToastNamespace, kind: 'i', table: t, created: t.created}) {
+				return
+			}
 		}
 		for _, ix := range t.indexes {
-			out = append(out, relation{oid: ix.oid, name: ix.name, namespace: t.Namespace, kind: 'i', table: t, created: t.created})
+			if !f(relation{oid: ix.oid, name: ix.name, namespace: t.Namespace, kind: 'i', table: t, created: t.created}) {
+				return
+			}
 		}
 	}
+}
+
+// relations lists every relation of the database, visible or not, in OID
+// order (for user objects, the order of their creation).
+func (db *DB) relations() []relation {
+	var out []relation
+	db.eachRelation(func(r relation) bool {
+		out = append(out, r)
+		return true
+	})
+	slices.SortStableFunc(out, func(a, b relation) int { return cmp.Compare(a.oid, b.oid) })
 	return out
 }
 
@@ -153,23 +173,25 @@ func (r relation) visibleTo(tx *Txn) bool {
 
 // findRelation returns the relation named name in schema ns that tx
 // sees.
-func (db *DB) findRelation(tx *Txn, ns uint32, name string) (relation, bool) {
-	for _, r := range db.relations() {
+func (db *DB) findRelation(tx *Txn, ns uint32, name string) (found relation, ok bool) {
+	db.eachRelation(func(r relation) bool {
 		if r.namespace == ns && r.name == name && r.visibleTo(tx) {
-			return r, true
+			found, ok = r, true
 		}
-	}
-	return relation{}, false
+		return !ok
+	})
+	return found, ok
 }
 
 // relationByOID returns the relation with the given OID that tx sees.
-func (db *DB) relationByOID(tx *Txn, oid uint32) (relation, bool) {
-	for _, r := range db.relations() {
+func (db *DB) relationByOID(tx *Txn, oid uint32) (found relation, ok bool) {
+	db.eachRelation(func(r relation) bool {
 		if r.oid == oid && r.visibleTo(tx) {
-			return r, true
+			found, ok = r, true
 		}
-	}
-	return relation{}, false
+		return !ok
+	})
+	return found, ok
 }
 
 // lookupTable finds the table a FROM item or DML target names: in its

@@ -652,3 +652,30 @@ func (s *Session) revalidate(p *Plan) (*Plan, *Error) {
 	}
 	return np, nil
 }
+
+// sawCatalog records the catalog version the session has seen; the
+// caller holds the database's mutex.
+func (s *Session) sawCatalog() { s.seenVersion = s.db.catalogVersion }
+
+// Revalidate returns the plan a Bind of a prepared statement uses: p, or
+// p analysed again when the catalog changed since it was made (with
+// PostgreSQL's errors, "cached plan must not change result type" among
+// them), as PostgreSQL's plan cache revalidates at Bind. It takes the
+// database's mutex only when the session has seen the catalog change (its
+// own DDL, or any statement after another session's); a change the
+// session has not seen yet is caught when the portal executes.
+func (s *Session) Revalidate(p *Plan) (*Plan, *Error) {
+	if p == nil || len(p.locks) == 0 || p.version == s.seenVersion {
+		return p, nil
+	}
+	s.db.mu.Lock()
+	defer s.db.mu.Unlock()
+	defer s.sawCatalog()
+	if p.version == s.db.catalogVersion {
+		return p, nil
+	}
+	if err := s.lockPlan(p, false); err != nil {
+		return nil, err
+	}
+	return s.revalidate(p)
+}

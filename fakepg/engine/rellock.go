@@ -140,6 +140,9 @@ func (db *DB) lockRelation(tx *Txn, t *Table, mode lockMode) *Error {
 		return nil
 	}
 	t.locks = append(t.locks, relLock{tx, mode})
+	if tx.relLocks == nil {
+		tx.relLocks = tx.relLockBuf[:0]
+	}
 	tx.relLocks = append(tx.relLocks, t)
 	return nil
 }

@@ -26,6 +26,10 @@ type Session struct {
 	// and scan buffer, kept to spare their allocations.
 	env     env
 	scanned []scanned
+	// seenVersion is the catalog version when the session last held the
+	// database's mutex: a plan made at it needs no revalidation unless
+	// another session changed the catalog since (see Revalidate).
+	seenVersion int64
 	// currvals are the values nextval last gave the session, by
 	// sequence OID (currval); lookup only.
 	currvals map[uint32]int64

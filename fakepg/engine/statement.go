@@ -31,6 +31,7 @@ import (
 func (s *Session) RunSimple(stmt sqlparse.Stmt, plan *Plan, implicit, last bool) (res *Result, planned *Plan, err *Error) {
 	s.db.mu.Lock()
 	defer s.db.mu.Unlock()
+	defer s.sawCatalog()
 	res, planned, err = s.runSimple(stmt, plan, implicit, last)
 	if err != nil {
 		s.abortCommand()
@@ -95,6 +96,7 @@ func (s *Session) runSimple(stmt sqlparse.Stmt, plan *Plan, implicit, last bool)
 func (s *Session) Execute(p *Plan, params []Value) (*Result, *Error) {
 	s.db.mu.Lock()
 	defer s.db.mu.Unlock()
+	defer s.sawCatalog()
 	if s.block == blockAbort && !p.Exit() {
 		return nil, FailedBlockError()
 	}

@@ -10,15 +10,17 @@ import (
 // transaction it waits for, if any.
 type Txn struct {
 	sess       *Session
-	xid        uint32     // assigned at the first row lock, as PostgreSQL assigns at the first write
 	writes     []*rowSlot // rows whose lock it holds, in locking order
 	waitingFor *Txn
-	done       bool
 
-	relLocks []*Table // tables it holds relation locks on
+	relLocks   []*Table  // tables it holds relation locks on
+	relLockBuf [1]*Table // room for relLocks, which is most often short
 	// waitLock describes the relation lock tx waits for, for deadlock
 	// reports; "" while it waits for a transaction (a row lock).
 	waitLock string
+
+	xid  uint32 // assigned at the first row lock, as PostgreSQL assigns at the first write
+	done bool
 	// ddl is set once tx created or dropped a table: its end changes the
 	// catalog.
 	ddl bool
