@@ -69,6 +69,10 @@ type Table struct {
 	serial int                 // keys given to rows of a table without a primary key
 }
 
+// systemColumns are the names of the system columns every table has
+// (ctid, xmin, ...), which users' columns cannot take.
+var systemColumns = map[string]bool{"ctid": true, "xmin": true, "cmin": true, "xmax": true, "cmax": true, "tableoid": true}
+
 // column returns the index of the named column, or -1.
 func (t *Table) column(name string) int {
 	for i, c := range t.Columns {

@@ -189,6 +189,11 @@ func (s *Session) execCreateTable(st *sqlparse.CreateTableStmt, res *Result) err
 			}
 		}
 	}
+	for i := range cols {
+		if systemColumns[cols[i].col.Name] {
+			return errorf("42701", "column name \"%s\" conflicts with a system column name", cols[i].col.Name)
+		}
+	}
 	if err := s.claimName(ns, name, true); err != nil {
 		return err
 	}

@@ -80,6 +80,9 @@ type scope struct {
 	// usesTimestamp is set when the statement reads or makes a
 	// timestamp with time zone (see utcISO).
 	usesTimestamp bool
+	// pathDependent is set when a name was resolved along the search
+	// path while compiling (a regclass literal).
+	pathDependent bool
 }
 
 // scopeRel is a table in a scope.
@@ -237,6 +240,9 @@ func (sc *scope) compileColumn(x *sqlparse.ColumnRef) (*cexpr, *Error) {
 			}
 		}
 		if rel == nil {
+			if systemColumns[x.Column] && len(sc.rels) > 0 {
+				return nil, errorf(FeatureNotSupported, "poolsim does not support the system column %s", x.Column).at(x.P)
+			}
 			return nil, sc.missingColumn(x)
 		}
 	} else {
@@ -245,6 +251,9 @@ func (sc *scope) compileColumn(x *sqlparse.ColumnRef) (*cexpr, *Error) {
 			return nil, err
 		}
 		if i = rel.table.column(x.Column); i < 0 {
+			if systemColumns[x.Column] {
+				return nil, errorf(FeatureNotSupported, "poolsim does not support the system column %s", x.Column).at(x.P)
+			}
 			return nil, errorf(UndefinedColumn, "column %s.%s does not exist", x.Table, x.Column).at(x.P)
 		}
 	}

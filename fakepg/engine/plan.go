@@ -57,6 +57,10 @@ type Plan struct {
 	joinOn  []*cexpr   // per FROM item after the first, its ON condition (or nil)
 	locks   []planLock // the relation locks the statement takes
 	version int64      // the catalog version the plan was made at
+	path    string     // the search_path it resolved names along
+	// pathDependent marks a plan that resolved a name at planning time
+	// outside FROM (a regclass literal).
+	pathDependent bool
 	// usesTimestamp marks a statement that reads or makes timestamp with
 	// time zone values (see utcISO).
 	usesTimestamp bool
@@ -148,7 +152,8 @@ func (s *Session) PrepareSimple(stmt sqlparse.Stmt) (*Plan, *Error) {
 }
 
 func (s *Session) prepare(stmt sqlparse.Stmt, params *paramTypes) (*Plan, *Error) {
-	p := &Plan{Stmt: stmt, sc: &scope{params: params, sess: s}, version: s.db.catalogVersion}
+	p := &Plan{Stmt: stmt, sc: &scope{params: params, sess: s}, version: s.db.catalogVersion,
+		path: s.gucs.vals["search_path"]}
 	var err *Error
 	switch st := stmt.(type) {
 	case *sqlparse.SelectStmt:
@@ -177,7 +182,7 @@ func (s *Session) prepare(stmt sqlparse.Stmt, params *paramTypes) (*Plan, *Error
 	if p.ParamTypes, err = p.sc.params.final(); err != nil {
 		return nil, err
 	}
-	p.usesTimestamp = p.sc.usesTimestamp
+	p.usesTimestamp, p.pathDependent = p.sc.usesTimestamp, p.sc.pathDependent
 	if err := s.checkTimestampSettings(p); err != nil {
 		return nil, err
 	}
@@ -665,17 +670,31 @@ func (s *Session) sawCatalog() { s.seenVersion = s.db.catalogVersion }
 // own DDL, or any statement after another session's); a change the
 // session has not seen yet is caught when the portal executes.
 func (s *Session) Revalidate(p *Plan) (*Plan, *Error) {
-	if p == nil || len(p.locks) == 0 || p.version == s.seenVersion {
+	if p == nil || len(p.locks) == 0 || p.version == s.seenVersion && !s.pathChanged(p) {
 		return p, nil
 	}
 	s.db.mu.Lock()
 	defer s.db.mu.Unlock()
 	defer s.sawCatalog()
-	if p.version == s.db.catalogVersion {
+	if !s.stale(p) {
 		return p, nil
 	}
 	if err := s.lockPlan(p, false); err != nil {
 		return nil, err
 	}
 	return s.revalidate(p)
+}
+
+// stale reports whether a plan must be made again before it runs: the
+// catalog changed since, or (for a statement that names tables) the search
+// path did, as PostgreSQL's plan cache checks. The caller holds the
+// database's mutex.
+func (s *Session) stale(p *Plan) bool {
+	return p.version != s.db.catalogVersion || s.pathChanged(p)
+}
+
+// pathChanged reports whether a plan that names tables was made under
+// another search_path.
+func (s *Session) pathChanged(p *Plan) bool {
+	return (len(p.locks) > 0 || p.pathDependent) && p.path != s.gucs.vals["search_path"]
 }

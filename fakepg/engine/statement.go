@@ -49,13 +49,13 @@ func (s *Session) runSimple(stmt sqlparse.Stmt, plan *Plan, implicit, last bool)
 		s.beginImplicitBlock()
 	}
 	var planned *Plan
-	if plan != nil && len(plan.ParamTypes) == 0 && plan.version == s.db.catalogVersion {
+	if plan != nil && len(plan.ParamTypes) == 0 && !s.stale(plan) {
 		// the cached plan's tables are locked as analysis locks them
 		if err := s.lockPlan(plan, true); err != nil {
 			return nil, nil, err
 		}
 	}
-	if plan == nil || len(plan.ParamTypes) > 0 || plan.version != s.db.catalogVersion {
+	if plan == nil || len(plan.ParamTypes) > 0 || s.stale(plan) {
 		p, err := s.PrepareSimple(stmt)
 		if err != nil {
 			return nil, nil, err
@@ -105,7 +105,7 @@ func (s *Session) Execute(p *Plan, params []Value) (*Result, *Error) {
 	if err := s.lockPlan(p, false); err != nil {
 		return nil, err
 	}
-	if p.version != s.db.catalogVersion {
+	if s.stale(p) {
 		np, err := s.revalidate(p)
 		if err != nil {
 			return nil, err

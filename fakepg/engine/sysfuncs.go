@@ -263,6 +263,7 @@ func (sc *scope) coerceCatalog(c *cexpr, to Type, ctx castContext) (*cexpr, bool
 			out.eval = func(*env) (Value, error) { return nil, nil }
 			return &out, true, nil
 		}
+		sc.pathDependent = true
 		v, err := sc.sess.regclassIn(c.constant.Text)
 		if err != nil {
 			return nil, true, err.at(c.pos)

@@ -1,8 +1,10 @@
 // Package sqlparse is the SQL front end of poolsim's fake PostgreSQL
 // backend: a tokenizer and a recursive-descent parser for the subset of
-// PostgreSQL 15's grammar the backend executes (see ast.go): single-table
-// SELECT, INSERT ... VALUES [ON CONFLICT], UPDATE, DELETE, the transaction
-// statements, SET, SHOW and RESET, with PostgreSQL's expression precedence.
+// PostgreSQL 15's grammar the backend executes (see ast.go): SELECT over
+// tables joined by commas, CROSS JOIN and INNER JOIN ... ON, INSERT ...
+// VALUES | DEFAULT VALUES [ON CONFLICT], UPDATE, DELETE, the transaction
+// statements, SET, SHOW, RESET, CREATE TABLE and DROP TABLE (ast_ddl.go),
+// with schema-qualified names and PostgreSQL's expression precedence.
 //
 // Errors are PostgreSQL's: a query PostgreSQL rejects fails here with the
 // SQLSTATE, message and character position the server reports (lexical
