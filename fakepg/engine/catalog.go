@@ -31,6 +31,9 @@ type index struct {
 	name          string
 	cols          []int
 	primary       bool
+	// slots lists, for a UNIQUE index, the row slots that have had a
+	// version with each key (see indexRow); lookup only
+	slots map[string][]*rowSlot
 }
 
 // Table is one of the engine's tables: the built-in kv and activity,

@@ -313,6 +313,7 @@ func (s *Session) execUpdate(p *Plan, en *env, res *Result) error {
 			return err
 		}
 		r.slot.pending, r.slot.deleting = s.db.newVersion(t, vals), false
+		t.indexRow(r.slot, vals)
 		return p.returning(en, vals, res)
 	})
 	res.Tag = countTag("UPDATE", n)
@@ -449,6 +450,7 @@ func (s *Session) insertRow(p *Plan, en *env, t *Table, row []Value, touched map
 				return 0, err
 			}
 			slot.pending, slot.deleting = s.db.newVersion(t, row), false
+			t.indexRow(slot, row)
 			touched[key] = true
 			return 1, p.returning(en, row, res)
 		}
@@ -491,6 +493,7 @@ func (s *Session) insertRow(p *Plan, en *env, t *Table, row []Value, touched map
 			return 0, err
 		}
 		slot.pending, slot.deleting = s.db.newVersion(t, vals), false
+		t.indexRow(slot, vals)
 		touched[key] = true
 		return 1, p.returning(en, vals, res)
 	}

@@ -670,7 +670,7 @@ func (s *Session) sawCatalog() { s.seenVersion = s.db.catalogVersion }
 // own DDL, or any statement after another session's); a change the
 // session has not seen yet is caught when the portal executes.
 func (s *Session) Revalidate(p *Plan) (*Plan, *Error) {
-	if p == nil || len(p.locks) == 0 || p.version == s.seenVersion && !s.pathChanged(p) {
+	if p == nil || len(p.locks) == 0 && !p.pathDependent || p.version == s.seenVersion && !s.pathChanged(p) {
 		return p, nil
 	}
 	s.db.mu.Lock()

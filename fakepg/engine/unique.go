@@ -23,7 +23,7 @@ func (t *Table) uniqueConflict(tx *Txn, ix *index, row []Value, self *rowSlot) (
 			return nil, false
 		}
 	}
-	for _, sl := range t.slots {
+	for _, sl := range ix.slots[t.indexKey(ix, row)] {
 		if sl == self {
 			continue
 		}
@@ -44,6 +44,41 @@ func (t *Table) uniqueConflict(tx *Txn, ix *index, row []Value, self *rowSlot) (
 		}
 	}
 	return nil, false
+}
+
+// indexRow records that slot has a version with row's values, in the
+// table's UNIQUE indexes (not the primary key, which slots key). A slot
+// stays listed under a key after its versions change; the checks compare
+// the versions' values.
+func (t *Table) indexRow(slot *rowSlot, row []Value) {
+	for _, ix := range t.indexes {
+		if ix.primary {
+			continue
+		}
+		k := t.indexKey(ix, row)
+		for _, sl := range ix.slots[k] {
+			if sl == slot {
+				goto next
+			}
+		}
+		if ix.slots == nil {
+			ix.slots = map[string][]*rowSlot{}
+		}
+		ix.slots[k] = append(ix.slots[k], slot)
+	next:
+	}
+}
+
+// indexKey is the text of row's values in ix's columns.
+func (t *Table) indexKey(ix *index, row []Value) string {
+	if len(ix.cols) == 1 {
+		return keyText(t.Columns[ix.cols[0]].Type, row[ix.cols[0]])
+	}
+	parts := make([]string, len(ix.cols))
+	for i, c := range ix.cols {
+		parts[i] = keyText(t.Columns[c].Type, row[c])
+	}
+	return strings.Join(parts, "\x00")
 }
 
 // sameKey reports whether two rows have equal values in ix's columns.
