@@ -86,10 +86,9 @@ func checkVarchar(s string, n int, explicit bool) (Value, error) {
 		return s, nil
 	}
 	cut := 0
-	for i := range n {
+	for range n {
 		_, size := utf8.DecodeRuneInString(s[cut:])
 		cut += size
-		_ = i
 	}
 	if !explicit {
 		for i := cut; i < len(s); i++ {

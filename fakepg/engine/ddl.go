@@ -15,8 +15,8 @@ import (
 // transaction using it) and gone for all when it commits. Both statements
 // do their work at execution, as utility statements do.
 
-// columnTypes are the column types CREATE TABLE supports, by the names
-// the parser gives them; serial types are in serialTypes.
+// columnType returns the column type CREATE TABLE supports by the name
+// the parser gives it; serial types are in serialTypes.
 func columnType(name string) (Type, bool) {
 	switch name {
 	case "smallint", "int2":

@@ -160,7 +160,7 @@ func uitoa(n uint32) string {
 	}
 }
 
-// visibleRelation reports whether tx sees r in the catalog.
+// visibleTo reports whether tx sees r in the catalog.
 func (r relation) visibleTo(tx *Txn) bool {
 	switch {
 	case r.table != nil:
@@ -195,11 +195,10 @@ func (db *DB) relationByOID(tx *Txn, oid uint32) (found relation, ok bool) {
 }
 
 // lookupTable finds the table a FROM item or DML target names: in its
-// schema if qualified, else along the search path. found is false when no
-// relation of that name is visible; t is nil when the name is a relation
-// that is not a table (an index or sequence, which PostgreSQL's grammar
-// reaches but this engine does not scan) or a system catalog the engine
-// does not implement, with the error to report.
+// schema if qualified, else along the search path. It fails with 42P01
+// when no relation of that name is visible, 42809 for an index, and 0A000
+// for a relation the engine does not read (a sequence, a TOAST table, a
+// system catalog it does not implement).
 func (s *Session) lookupTable(schema, name string) (t *Table, err *Error) {
 	display := name
 	if schema != "" {
@@ -243,7 +242,7 @@ func relkindNoun(kind byte) string {
 	return "relation"
 }
 
-// tableVisible reports whether an unqualified reference to the relation
+// relationVisible reports whether an unqualified reference to the relation
 // would find it (pg_table_is_visible): its schema is on the search path
 // and no schema before it has a relation of the same name.
 func (s *Session) relationVisible(r relation) bool {
