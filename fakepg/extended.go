@@ -172,6 +172,11 @@ func (b *backend) bind(body []byte) *engine.Error {
 	b.sess.StartCommand()
 	if ps.plan != nil {
 		b.sess.NoteSnapshot(ps.plan.Stmt, nParams)
+		plan, err := b.sess.Revalidate(ps.plan)
+		if err != nil {
+			return err
+		}
+		ps.plan = plan
 	}
 	params := make([]engine.Value, nParams)
 	for i, raw := range msg.Parameters {

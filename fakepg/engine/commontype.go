@@ -17,6 +17,14 @@ func typeCategory(t Type) (category byte, preferred bool) {
 		return 'S', true
 	case Timestamptz:
 		return 'D', true
+	case Varchar, Name:
+		return 'S', false
+	case Char:
+		return 'Z', false
+	case Oid:
+		return 'N', true
+	case Regclass:
+		return 'N', false
 	case Unknown:
 		return 'X', false
 	}
@@ -26,7 +34,7 @@ func typeCategory(t Type) (category byte, preferred bool) {
 // implicitly reports whether a value of type from converts to type to
 // without an explicit cast (an unknown literal converts to anything).
 func implicitly(from, to Type) bool {
-	if from == to || from == Unknown {
+	if from == to || from == Unknown || catalogImplicit(from, to) {
 		return true
 	}
 	rank := map[Type]int{Int2: 1, Int4: 2, Int8: 3, Numeric: 4, Float8: 5}

@@ -1,11 +1,15 @@
 // Package engine is the fake backend's SQL engine: a catalog with the
-// tables poolsim's scenarios use (kv and the wide activity table),
+// tables poolsim's scenarios use (kv and the wide activity table), the
+// tables users create (CREATE TABLE and DROP TABLE, transactional, with
+// serial columns, defaults and unique constraints) and the system catalogs
+// pg_namespace, pg_type and pg_class describing them; inner joins;
 // multi-version storage read through snapshots (snapshot.go) under READ
 // COMMITTED or REPEATABLE READ (txmode.go), row locks of three strengths
-// held to commit (rowlock.go), savepoints (savepoint.go), lock waits the
-// scheduler can see, deadlock detection after deadlock_timeout, and
-// PostgreSQL's transaction block state machine (xact.c), so that
-// transaction status, warnings and errors follow PostgreSQL 15.
+// held to commit (rowlock.go), relation locks held to commit (rellock.go),
+// savepoints (savepoint.go), lock waits the scheduler can see, deadlock
+// detection after deadlock_timeout, and PostgreSQL's transaction block
+// state machine (xact.c), so that transaction status, warnings and errors
+// follow PostgreSQL 15.
 //
 // A Session executes analysed statements (Plans) for one connection; the
 // wire protocol lives in package fakepg. A statement's work on the shared

@@ -109,8 +109,17 @@ var noTable = []scanned{{ver: &version{}}}
 func (s *Session) execSelect(p *Plan, en *env, res *Result) error {
 	var rows []scanned
 	if t := p.sc.table; t != nil {
-		all := t.scan(s.tx, s.snap, s.scanned[:0])
-		s.scanned = all[:0]
+		var all []scanned
+		if len(p.sc.rels) > 1 {
+			joined, err := s.joinRows(p, en)
+			if err != nil {
+				return err
+			}
+			all = joined
+		} else {
+			all = s.scanTable(t, s.scanned[:0])
+			s.scanned = all[:0]
+		}
 		rows = all[:0] // the matching rows, filtered in place
 		for _, r := range all {
 			ok, err := p.matches(en, r.ver.vals)
@@ -310,7 +319,14 @@ func (s *Session) execUpdate(p *Plan, en *env, res *Result) error {
 		if err != nil {
 			return err
 		}
+		if err := s.checkNotNull(t, vals); err != nil {
+			return err
+		}
+		if err := s.waitUniques(t, vals, r.slot); err != nil {
+			return err
+		}
 		s.tx.write(r.slot, s.db.newVersion(t, vals, cur), false)
+		t.indexRow(r.slot, vals)
 		return p.returning(en, vals, res)
 	})
 	res.Tag = countTag("UPDATE", n)
@@ -392,19 +408,17 @@ func (s *Session) execInsert(p *Plan, en *env, res *Result) error {
 	for _, exprs := range p.rows {
 		row := make([]Value, len(t.Columns))
 		for i, c := range exprs {
+			if c == nil {
+				continue
+			}
 			v, err := c.eval(en)
 			if err != nil {
 				return err
 			}
-			row[p.insertCols[i]] = v
+			row[i] = v
 		}
-		for i, col := range t.Columns {
-			if col.NotNull && row[i] == nil {
-				e := errorf(NotNullViolation, "null value in column \"%s\" of relation \"%s\" violates not-null constraint", col.Name, t.Name)
-				e.Detail = "Failing row contains " + s.rowText(t, row) + "."
-				e.Schema, e.Table, e.Column = "public", t.Name, col.Name
-				return e
-			}
+		if err := s.checkNotNull(t, row); err != nil {
+			return err
 		}
 		done, err := s.insertRow(p, en, t, row, touched, res)
 		if err != nil {
@@ -419,7 +433,7 @@ func (s *Session) execInsert(p *Plan, en *env, res *Result) error {
 // insertRow inserts one row, handling a conflicting key as the plan says;
 // it returns the number of rows inserted or updated.
 func (s *Session) insertRow(p *Plan, en *env, t *Table, row []Value, touched map[string]bool, res *Result) (int, error) {
-	key := keyText(t.Columns[0].Type, row[0])
+	key := t.rowKey(row)
 	slot := t.slot(key, true)
 	for {
 		if h := slot.writer; h != nil && h != s.tx {
@@ -434,19 +448,30 @@ func (s *Session) insertRow(p *Plan, en *env, t *Table, row []Value, touched map
 		}
 		cur := slot.latest(s.tx) // the unique check sees every committed row
 		if cur == nil {
+			if w, ix, sl := t.checkUniques(s.tx, row, nil); w != nil {
+				if err := s.db.waitFor(s.tx, w, t.uniqueWait(ix), func() bool { return sl.writer == w }); err != nil {
+					return 0, err
+				}
+				continue
+			} else if ix != nil {
+				if c := p.conflict; c != nil && c.doNothing && (c.anyIndex || c.arbiter == ix) {
+					if s.tx.repeatableRead && sl.visible(s.tx, s.snap) != sl.latest(s.tx) {
+						return 0, serializationFailure(false) // ExecCheckTIDVisible
+					}
+					return 0, nil
+				}
+				return 0, s.uniqueViolation(t, ix.name, ix.cols, row)
+			}
 			if _, err := s.db.lockRow(s.tx, slot, lockUpdate, sqlparse.LockWaitBlock, "inserting"); err != nil {
 				return 0, err
 			}
 			s.tx.write(slot, s.db.newVersion(t, row, nil), false)
+			t.indexRow(slot, row)
 			touched[key] = true
 			return 1, p.returning(en, row, res)
 		}
-		if p.conflict == nil {
-			e := errorf(UniqueViolation, "duplicate key value violates unique constraint \"%s\"", t.PKeyName)
-			shown, _ := FormatText(t.Columns[0].Type, s.outputValue(t.Columns[0].Type, row[0]))
-			e.Detail = fmt.Sprintf("Key (%s)=(%s) already exists.", t.Columns[0].Name, shown)
-			e.Schema, e.Table, e.Constraint = "public", t.Name, t.PKeyName
-			return 0, e
+		if p.conflict == nil || p.conflict.arbiter != nil {
+			return 0, s.uniqueViolation(t, t.PKeyName, t.pkey, row)
 		}
 		if p.conflict.doNothing {
 			if s.tx.repeatableRead && slot.visible(s.tx, s.snap) != cur {
@@ -483,9 +508,50 @@ func (s *Session) insertRow(p *Plan, en *env, t *Table, row []Value, touched map
 		if err != nil {
 			return 0, err
 		}
+		if err := s.checkNotNull(t, vals); err != nil {
+			return 0, err
+		}
+		if err := s.waitUniques(t, vals, slot); err != nil {
+			return 0, err
+		}
 		s.tx.write(slot, s.db.newVersion(t, vals, cur), false)
+		t.indexRow(slot, vals)
 		touched[key] = true
 		return 1, p.returning(en, vals, res)
+	}
+}
+
+// checkNotNull fails with 23502 for a NULL in a NOT NULL column of row,
+// a row of t.
+func (s *Session) checkNotNull(t *Table, row []Value) *Error {
+	for i, col := range t.Columns {
+		if col.NotNull && row[i] == nil {
+			e := errorf(NotNullViolation, "null value in column \"%s\" of relation \"%s\" violates not-null constraint", col.Name, t.Name)
+			e.Detail = "Failing row contains " + s.rowText(t, row) + "."
+			e.Schema, e.Table, e.Column = namespaceName(t.Namespace), t.Name, col.Name
+			return e
+		}
+	}
+	return nil
+}
+
+// waitUniques checks a row's new version (self is its slot, whose lock
+// the transaction holds) against the table's UNIQUE constraints, waiting
+// for the transactions whose rows may conflict, and fails with 23505 if
+// one does.
+func (s *Session) waitUniques(t *Table, row []Value, self *rowSlot) error {
+	for {
+		w, ix, sl := t.checkUniques(s.tx, row, self)
+		switch {
+		case w != nil:
+			if err := s.db.waitFor(s.tx, w, t.uniqueWait(ix), func() bool { return sl.writer == w }); err != nil {
+				return err
+			}
+		case ix != nil:
+			return s.uniqueViolation(t, ix.name, ix.cols, row)
+		default:
+			return nil
+		}
 	}
 }
 

@@ -17,6 +17,7 @@ var castName = map[string]string{
 	"numeric": "numeric", "decimal": "numeric", "dec": "numeric", "void": "void",
 	"smallint": "int2", "int2": "int2", "float": "float8",
 	"timestamptz": "timestamptz", "timestamp with time zone": "timestamptz",
+	"oid": "oid", "name": "name", "regclass": "regclass",
 }
 
 func (sc *scope) compileCast(x *sqlparse.TypeCast) (*cexpr, *Error) {
@@ -24,7 +25,7 @@ func (sc *scope) compileCast(x *sqlparse.TypeCast) (*cexpr, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	to, ok := typeNames[x.Type]
+	to, ok := lookupType(x.Type)
 	if !ok {
 		if unsupportedTypeNames[x.Type] {
 			return nil, errorf(FeatureNotSupported, "poolsim does not support type %s", x.Type).at(x.P)
@@ -39,7 +40,7 @@ func (sc *scope) compileCast(x *sqlparse.TypeCast) (*cexpr, *Error) {
 		return nil, err
 	}
 	c := *out
-	c.constant, c.param = nil, 0
+	c.constant, c.param, c.mod = nil, 0, 0
 	if in.nameStrength == 2 {
 		c.name, c.nameStrength = in.name, 2
 	} else {
@@ -64,6 +65,9 @@ func (sc *scope) coerce(c *cexpr, to Type, ctx castContext) (*cexpr, *Error) {
 	if from == to {
 		return c, nil
 	}
+	if out, ok, err := sc.coerceCatalog(c, to, ctx); ok {
+		return out, err
+	}
 	if from == Unknown {
 		switch {
 		case c.param > 0:
@@ -87,8 +91,7 @@ func (sc *scope) coerce(c *cexpr, to Type, ctx castContext) (*cexpr, *Error) {
 			out.eval = func(*env) (Value, error) { return v, nil }
 			return &out, nil
 		default:
-			sess := sc.sess
-			return retype(c, to, func(v Value) (Value, error) { return sess.parseText(to, v.(string)) }), nil
+			return retype(c, to, func(en *env, v Value) (Value, error) { return en.sess.parseText(to, v.(string)) }), nil
 		}
 	}
 	conv := sc.conversion(from, to, ctx)
@@ -106,25 +109,32 @@ func (sc *scope) coerce(c *cexpr, to Type, ctx castContext) (*cexpr, *Error) {
 }
 
 // retype wraps c with a conversion of its non-null values.
-func retype(c *cexpr, to Type, conv func(Value) (Value, error)) *cexpr {
+func retype(c *cexpr, to Type, conv castFunc) *cexpr {
 	out := *c
-	out.typ = to
+	out.typ, out.mod = to, 0
 	in := c.eval
 	out.eval = func(en *env) (Value, error) {
 		v, err := in(en)
 		if v == nil || err != nil {
 			return v, err
 		}
-		return conv(v)
+		return conv(en, v)
 	}
 	return &out
 }
 
+// castFunc converts a non-null value; the environment gives the session
+// whose settings (TimeZone, DateStyle, extra_float_digits) the type's
+// input and output functions read when it is evaluated.
+type castFunc func(en *env, v Value) (Value, error)
+
 // conversion returns the cast from one type to another allowed in ctx (the
 // casts of pg_cast among the engine's types, and the I/O conversions to
 // and from text), or nil.
-func (sc *scope) conversion(from, to Type, ctx castContext) func(Value) (Value, error) {
-	sess := sc.sess
+func (sc *scope) conversion(from, to Type, ctx castContext) castFunc {
+	if f, ok := sc.catalogConversion(from, to, ctx); ok {
+		return f
+	}
 	numeric := func(t Type) bool { return isInteger(t) || t == Numeric || t == Float8 }
 	if numeric(from) && numeric(to) {
 		// widening casts are implicit, narrowing ones need assignment
@@ -132,31 +142,31 @@ func (sc *scope) conversion(from, to Type, ctx castContext) func(Value) (Value, 
 		if rank[to] < rank[from] && ctx < castAssignment {
 			return nil
 		}
-		return func(v Value) (Value, error) { return convertNumber(v, from, to) }
+		return func(_ *env, v Value) (Value, error) { return convertNumber(v, from, to) }
 	}
 	switch {
 	case to == Text && ctx >= castAssignment:
 		if from == Bool {
 			// booltext, not boolout: true becomes 'true'
-			return func(v Value) (Value, error) {
+			return func(_ *env, v Value) (Value, error) {
 				if v.(bool) {
 					return "true", nil
 				}
 				return "false", nil
 			}
 		}
-		return func(v Value) (Value, error) { return sess.formatText(from, v) }
+		return func(en *env, v Value) (Value, error) { return en.sess.formatText(from, v) }
 	case from == Text && ctx == castExplicit:
-		return func(v Value) (Value, error) { return sess.parseText(to, v.(string)) }
+		return func(en *env, v Value) (Value, error) { return en.sess.parseText(to, v.(string)) }
 	case from == Bool && to == Int4 && ctx == castExplicit:
-		return func(v Value) (Value, error) {
+		return func(_ *env, v Value) (Value, error) {
 			if v.(bool) {
 				return int64(1), nil
 			}
 			return int64(0), nil
 		}
 	case from == Int4 && to == Bool && ctx == castExplicit:
-		return func(v Value) (Value, error) { return v.(int64) != 0, nil }
+		return func(_ *env, v Value) (Value, error) { return v.(int64) != 0, nil }
 	}
 	return nil
 }
@@ -199,6 +209,9 @@ func (sc *scope) assign(c *cexpr, col Column) (*cexpr, *Error) {
 		e := errorf(DatatypeMismatch, "column \"%s\" is of type %s but expression is of type %s", col.Name, col.Type.Name, c.typ.Name).at(c.pos)
 		e.Hint = "You will need to rewrite or cast the expression."
 		return nil, e
+	}
+	if n := col.Length; n > 0 {
+		out = retype(out, col.Type, func(_ *env, v Value) (Value, error) { return checkVarchar(v.(string), n, false) })
 	}
 	return out, nil
 }
@@ -294,7 +307,7 @@ func (sc *scope) binary(op string, l, r *cexpr, pos int) (*cexpr, *Error) {
 		if err != nil {
 			return nil, err
 		}
-		if lt == nil || rt == nil || l.typ != Text && l.typ != Unknown && r.typ != Text && r.typ != Unknown {
+		if lt == nil || rt == nil || !textLike(l.typ) && !textLike(r.typ) {
 			// text || anynonarray and anynonarray || text need a text side
 			return nil, operatorError(op, l, r, pos)
 		}
@@ -306,7 +319,7 @@ func (sc *scope) binary(op string, l, r *cexpr, pos int) (*cexpr, *Error) {
 	if e := timestampArithmetic(op, l, r, pos); e != nil {
 		return nil, e
 	}
-	lu, ru, err := sc.unify(l, r)
+	lu, ru, err := sc.unifyCatalog(l, r)
 	if err != nil {
 		return nil, err
 	}
@@ -319,7 +332,7 @@ func (sc *scope) binary(op string, l, r *cexpr, pos int) (*cexpr, *Error) {
 	switch op {
 	case "=", "<>", "<", "<=", ">", ">=":
 		switch l.typ {
-		case Int2, Int4, Int8, Float8, Numeric, Text, Bool, Timestamptz:
+		case Int2, Int4, Int8, Float8, Numeric, Text, Bool, Timestamptz, Oid, Name, Char, Varchar, Regclass:
 		default:
 			return nil, operatorError(op, l0, r0, pos)
 		}
@@ -337,6 +350,11 @@ func (sc *scope) binary(op string, l, r *cexpr, pos int) (*cexpr, *Error) {
 	}
 	return nil, errorf(FeatureNotSupported, "poolsim does not support the operator %s", op).at(pos)
 }
+
+// textLike reports whether an operand of type t can be the text side of
+// || (unknown literals and the string types, which convert to text
+// implicitly).
+func textLike(t Type) bool { return t == Unknown || isStringType(t) }
 
 // textOperand makes an operand of || text (unknown literals and any
 // other type convert, as anynonarray || text does).
@@ -393,7 +411,7 @@ func logical(and bool, l, r *cexpr) func(*env) (Value, error) {
 // compare orders two non-null values of type t: numbers by value (NaN
 // after every other number and equal to itself, as PostgreSQL orders
 // float8 and numeric), text byte by byte (the C collation), false before
-// true, timestamps in time.
+// true, timestamps in time, regclass values by OID.
 func compare(t Type, a, b Value) int {
 	switch x := a.(type) {
 	case int64:
@@ -406,6 +424,8 @@ func compare(t Type, a, b Value) int {
 		return cmp.Compare(x, b.(Timestamp))
 	case string:
 		return strings.Compare(x, b.(string))
+	case RegclassValue:
+		return cmp.Compare(x.OID, b.(RegclassValue).OID)
 	case bool:
 		y := b.(bool)
 		switch {

@@ -10,10 +10,11 @@ import (
 // a transaction block; an error inside it aborts only it (the block is
 // failed until ROLLBACK TO or ROLLBACK); RELEASE ends it and every one
 // started after it, keeping their work; ROLLBACK TO undoes the work done
-// since it began, releases the row locks taken since (waiters proceed, as
-// PostgreSQL's subtransaction XID lock is released), restores the settings,
-// and starts it again. Names may repeat: a name means the most recent
-// savepoint of that name.
+// since it began (rows written, tables created and dropped, see
+// catalogtx.go), releases the row and relation locks taken since (waiters
+// proceed, as PostgreSQL's subtransaction XID lock is released), restores
+// the settings, and starts it again. Names may repeat: a name means the
+// most recent savepoint of that name.
 //
 // A change a savepoint may undo is recorded as an undoRecord before it is
 // made: the row as the transaction had it (its lock, and its uncommitted
@@ -27,10 +28,11 @@ const (
 
 // subxact is one open savepoint.
 type subxact struct {
-	name    string
-	undo    int      // len(Session.undo) when it began
-	gucs    gucSaved // the settings when it began
-	aborted bool     // an error aborted it; only ROLLBACK TO or ROLLBACK may follow
+	name        string
+	undo        int      // len(Session.undo) when it began
+	catalogUndo int      // len(Session.catalogUndo) when it began
+	gucs        gucSaved // the settings when it began
+	aborted     bool     // an error aborted it; only ROLLBACK TO or ROLLBACK may follow
 }
 
 // undoRecord is the row as the transaction had it before one change.
@@ -91,6 +93,7 @@ func (s *Session) abortSubxact() {
 		return
 	}
 	s.db.undoTo(s.tx, sub.undo)
+	s.db.undoCatalogTo(s.tx, sub.catalogUndo)
 	s.gucs.restore(sub.gucs)
 	sub.aborted = true
 }
@@ -126,7 +129,7 @@ func (s *Session) execSavepoint(st *sqlparse.TransactionStmt, res *Result) *Erro
 		if !inBlock {
 			return outsideBlock("SAVEPOINT")
 		}
-		s.subs = append(s.subs, subxact{name: st.Savepoint, undo: len(s.undo), gucs: s.gucs.save()})
+		s.subs = append(s.subs, subxact{name: st.Savepoint, undo: len(s.undo), catalogUndo: len(s.catalogUndo), gucs: s.gucs.save()})
 	case sqlparse.TxRelease:
 		res.Tag = plainTag("RELEASE")
 		if !inBlock {
@@ -138,8 +141,10 @@ func (s *Session) execSavepoint(st *sqlparse.TransactionStmt, res *Result) *Erro
 		}
 		s.subs = s.subs[:i]
 		if len(s.subs) == 0 {
+			// only the transaction's end undoes what is left
 			clear(s.undo)
-			s.undo = s.undo[:0] // only the transaction's end undoes what is left
+			clear(s.catalogUndo)
+			s.undo, s.catalogUndo = s.undo[:0], s.catalogUndo[:0]
 		}
 	case sqlparse.TxRollbackTo:
 		res.Tag = plainTag("ROLLBACK")
@@ -153,6 +158,7 @@ func (s *Session) execSavepoint(st *sqlparse.TransactionStmt, res *Result) *Erro
 		s.subs = s.subs[:i+1]
 		sub := &s.subs[i]
 		s.db.undoTo(s.tx, sub.undo)
+		s.db.undoCatalogTo(s.tx, sub.catalogUndo)
 		s.gucs.restore(sub.gucs)
 		sub.aborted = false
 	}

@@ -10,6 +10,9 @@ type Session struct {
 	PID int32
 	// User is the session's user name.
 	User string
+	// Database is the name of the database the session connected to
+	// (current_database()); "" means the user name, PostgreSQL's default.
+	Database string
 
 	db       *DB
 	block    blockState
@@ -40,6 +43,16 @@ type Session struct {
 	// like for the transaction before each change (see savepoint.go).
 	touched []*rowSlot
 	undo    []undoRecord
+	// catalogUndo holds, while a savepoint is open, the catalog changes
+	// and relation locks of the transaction (see catalogtx.go).
+	catalogUndo []catalogUndo
+	// seenVersion is the catalog version when the session last held the
+	// database's mutex: a plan made at it needs no revalidation unless
+	// another session changed the catalog since (see Revalidate).
+	seenVersion int64
+	// currvals are the values nextval last gave the session, by
+	// sequence OID (currval); lookup only.
+	currvals map[uint32]int64
 	// OnTransactionEnd, if set, is called whenever the session's
 	// transaction ends (commit or rollback): portals die with it.
 	OnTransactionEnd func()

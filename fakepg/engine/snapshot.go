@@ -113,11 +113,7 @@ func (s *Session) fixIsolation() {
 func (s *Session) statementSnapshot() *Snapshot {
 	s.fixIsolation()
 	tx := s.tx
-	if tx.repeatableRead && tx.snapshot == nil {
-		s.txSnapshot = s.db.newSnapshot()
-		tx.snapshot = &s.txSnapshot
-		s.db.holdSnapshot(tx.snapshot)
-	}
+	s.transactionSnapshot()
 	snap := &s.stmtSnapshot
 	if tx.repeatableRead {
 		snap = tx.snapshot
@@ -126,4 +122,28 @@ func (s *Session) statementSnapshot() *Snapshot {
 	}
 	s.db.holdSnapshot(snap)
 	return snap
+}
+
+// transactionSnapshot takes a REPEATABLE READ transaction's snapshot if
+// it has none yet.
+func (s *Session) transactionSnapshot() {
+	if tx := s.tx; tx.repeatableRead && tx.snapshot == nil {
+		s.txSnapshot = s.db.newSnapshot()
+		tx.snapshot = &s.txSnapshot
+		s.db.holdSnapshot(tx.snapshot)
+	}
+}
+
+// analysisSnapshot takes the snapshot PostgreSQL takes before it analyses
+// a SELECT, INSERT, UPDATE or DELETE (analyze_requires_snapshot), or
+// revalidates its plan: the isolation level is fixed, and under
+// REPEATABLE READ the transaction's snapshot is taken then, so a first
+// statement that waits for a relation lock during analysis reads as of
+// before the wait. The caller holds the database's mutex.
+func (s *Session) analysisSnapshot(stmt sqlparse.Stmt) {
+	switch stmt.(type) {
+	case *sqlparse.SelectStmt, *sqlparse.InsertStmt, *sqlparse.UpdateStmt, *sqlparse.DeleteStmt:
+		s.fixIsolation()
+		s.transactionSnapshot()
+	}
 }

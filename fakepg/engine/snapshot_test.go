@@ -6,10 +6,16 @@ import (
 	"github.com/poolsim/poolsim/sim"
 )
 
+// kvTable returns the built-in table kv.
+func kvTable(db *DB) *Table {
+	kv, _ := db.findRelation(nil, publicNamespace, "kv")
+	return kv.table
+}
+
 // chainLength counts the committed versions kept for key in kv.
 func chainLength(db *DB, key string) int {
 	n := 0
-	for v := db.table("kv").slot(key, false).committed; v != nil; v = v.older {
+	for v := kvTable(db).slot(key, false).committed; v != nil; v = v.older {
 		n++
 	}
 	return n
@@ -93,7 +99,7 @@ func TestSavepointUndoRestoresOwnChanges(t *testing.T) {
 			want(t, exec(a, "SELECT v FROM kv"), "1; SELECT 1")
 			exec(a, "BEGIN; UPDATE kv SET v = 2; SAVEPOINT s; UPDATE kv SET v = 3; RELEASE s; COMMIT")
 			want(t, exec(a, "SELECT v FROM kv"), "3; SELECT 1")
-			if s := db.table("kv").slot("a", false); s.writer != nil || len(s.locks) != 0 {
+			if s := kvTable(db).slot("a", false); s.writer != nil || len(s.locks) != 0 {
 				t.Errorf("after COMMIT the row still has writer %v and locks %v", s.writer, s.locks)
 			}
 		})

@@ -128,8 +128,9 @@ func sameRow(v, cur *version) bool { return cur != nil && cur.lineage == v.linea
 // ctid renders a version's tuple identifier as PostgreSQL prints it.
 func (v *version) ctid() string { return fmt.Sprintf("(0,%d)", v.item) }
 
-// keyText renders a primary key value as the slot key: equal values give
-// equal keys (1.0 and 1.00 are one numeric, 0 and -0 one float8).
+// keyText renders a key value as slot and index keys: values that
+// compare equal have equal keys (numbers of any scale or spelling, and
+// -0 and 0, are the same number).
 func keyText(t Type, v Value) string {
 	switch x := v.(type) {
 	case Decimal:

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"strings"
+	"time"
 
 	"github.com/poolsim/poolsim/fakepg/sqlparse"
 )
@@ -35,13 +36,18 @@ const (
 // prints them.
 var isolationLevels = []string{"serializable", "repeatable read", "read committed", "read uncommitted"}
 
-// modeCache holds the transaction modes as of a generation of the
-// settings, so that a statement reads them without map lookups.
+// modeCache holds the transaction modes, and the other settings every
+// statement reads, as of a generation of the settings, so that a statement
+// reads them without map lookups.
 type modeCache struct {
 	started        uint64 // gen after the last startTransaction that copied
-	gen            uint64 // the gen readOnly and repeatableRead are of
+	gen            uint64 // the gen the fields below are of
 	readOnly       bool
 	repeatableRead bool
+	// searchPath is search_path, which plans are made along;
+	// statementTimeout is statement_timeout.
+	searchPath       string
+	statementTimeout time.Duration
 }
 
 // startTransaction gives a new transaction the default modes. Unless a
@@ -67,6 +73,9 @@ func (g *gucState) current() *modeCache {
 		m.gen = g.gen
 		m.readOnly = g.vals["transaction_read_only"] == "on"
 		m.repeatableRead = g.vals["transaction_isolation"] == "repeatable read"
+		m.searchPath = g.vals["search_path"]
+		ms, _ := parseMillis(g.vals["statement_timeout"])
+		m.statementTimeout = time.Duration(ms) * time.Millisecond
 	}
 	return &g.modes
 }
@@ -182,8 +191,8 @@ func (s *Session) resetWarning(name string, res *Result) {
 	}
 }
 
-// checkReadOnly fails a statement that writes, or locks rows, in a READ
-// ONLY transaction (PreventCommandIfReadOnly).
+// checkReadOnly fails a statement that writes, locks rows or changes the
+// catalog in a READ ONLY transaction (PreventCommandIfReadOnly).
 func (s *Session) checkReadOnly(p *Plan) *Error {
 	if !s.gucs.current().readOnly {
 		return nil
@@ -196,6 +205,10 @@ func (s *Session) checkReadOnly(p *Plan) *Error {
 		what = "UPDATE"
 	case *sqlparse.DeleteStmt:
 		what = "DELETE"
+	case *sqlparse.CreateTableStmt:
+		what = "CREATE TABLE"
+	case *sqlparse.DropTableStmt:
+		what = "DROP TABLE"
 	case *sqlparse.SelectStmt:
 		if st.Locking == nil || p.sc.table == nil {
 			return nil

@@ -22,6 +22,15 @@ type Txn struct {
 	repeatableRead bool
 	snapshot       *Snapshot
 	waitingFor     *Txn
+
+	relLocks   []*Table  // tables it holds relation locks on
+	relLockBuf [1]*Table // room for relLocks, which is most often short
+	// waitLock describes the relation lock tx waits for, for deadlock
+	// reports; "" while it waits for a transaction (a row lock).
+	waitLock string
+	// ddl is set once tx created or dropped a table: its end changes the
+	// catalog.
+	ddl bool
 }
 
 // assignXid gives tx a transaction ID if it has none.
@@ -32,9 +41,10 @@ func (db *DB) assignXid(tx *Txn) {
 	}
 }
 
-// finish commits or aborts tx: its uncommitted changes become committed,
-// numbered by the next commit sequence number (or are dropped), its row
-// locks and snapshot are released and lock waiters are woken.
+// finish commits or aborts tx: its uncommitted changes, of rows and of the
+// catalog, become committed, numbered by the next commit sequence number
+// (or are dropped), its row and relation locks and its snapshot are
+// released and lock waiters are woken.
 func (db *DB) finish(tx *Txn, commit bool) {
 	if tx.snapshot != nil && tx.snapshot.holds > 0 {
 		db.releaseSnapshot(tx.snapshot)
@@ -54,9 +64,11 @@ func (db *DB) finish(tx *Txn, commit bool) {
 		}
 		s.setLock(tx, lockNone)
 	}
+	db.endCatalogWork(tx, commit, &seq)
 	clear(sess.touched)
 	clear(sess.undo)
-	sess.touched, sess.undo = sess.touched[:0], sess.undo[:0]
+	clear(sess.catalogUndo)
+	sess.touched, sess.undo, sess.catalogUndo = sess.touched[:0], sess.undo[:0], sess.catalogUndo[:0]
 	tx.done = true
 	db.cond.Broadcast()
 }
@@ -126,8 +138,12 @@ func deadlockError(cycle []*Txn, context string) *Error {
 	var lines []string
 	for i, t := range cycle {
 		next := cycle[(i+1)%len(cycle)]
-		lines = append(lines, fmt.Sprintf("Process %d waits for ShareLock on transaction %d; blocked by process %d.",
-			t.sess.PID, t.waitingFor.xid, next.sess.PID))
+		what := fmt.Sprintf("ShareLock on transaction %d", t.waitingFor.xid)
+		if t.waitLock != "" {
+			what = t.waitLock
+		}
+		lines = append(lines, fmt.Sprintf("Process %d waits for %s; blocked by process %d.",
+			t.sess.PID, what, next.sess.PID))
 	}
 	e := newError(DeadlockDetected, "deadlock detected")
 	e.Detail = strings.Join(lines, "\n")

@@ -34,15 +34,15 @@ var typeNames = map[string]Type{
 	"int4": Int4, "int": Int4, "integer": Int4,
 	"int2": Int2, "smallint": Int2, "float": Float8,
 	"timestamptz": Timestamptz, "timestamp with time zone": Timestamptz,
-	"text": Text, "varchar": Text, "character varying": Text,
+	"text": Text, "varchar": Varchar, "character varying": Varchar,
 	"float8": Float8, "double precision": Float8,
 	"numeric": Numeric, "decimal": Numeric, "dec": Numeric,
-	"void": Void,
+	"void": Void, "oid": Oid, "name": Name, "regclass": Regclass,
 }
 
 // typeByOID returns the type with the given OID.
 func typeByOID(oid uint32) (Type, bool) {
-	for _, t := range []Type{Bool, Int8, Int2, Int4, Text, Float8, Unknown, Timestamptz, Numeric, Void} {
+	for _, t := range []Type{Bool, Int8, Int2, Int4, Text, Float8, Unknown, Timestamptz, Numeric, Void, Char, Name, Oid, Varchar, Regclass} {
 		if t.OID == oid {
 			return t, true
 		}
@@ -50,9 +50,10 @@ func typeByOID(oid uint32) (Type, bool) {
 	return Type{}, false
 }
 
-// Value is a datum: nil (SQL NULL), int64 (smallint, integer and bigint),
-// float64, Decimal (numeric), Timestamp (timestamptz), string (text and
-// unknown literals), bool, or VoidValue.
+// Value is a datum: nil (SQL NULL), int64 (smallint, integer, bigint and
+// oid), float64, Decimal (numeric), Timestamp (timestamptz), string (text,
+// varchar, name, "char" and unknown literals), bool, RegclassValue, or
+// VoidValue.
 type Value any
 
 // VoidValue is the value of a void function such as pg_sleep.
@@ -98,6 +99,8 @@ func AppendText(dst []byte, t Type, v Value) ([]byte, bool) {
 		return append(dst, x...), true
 	case VoidValue:
 		return dst, true
+	case RegclassValue:
+		return append(dst, x.Text...), true
 	}
 	panic(fmt.Sprintf("engine: cannot format %T as %s", v, t.Name))
 }
@@ -136,6 +139,10 @@ func AppendBinary(dst []byte, t Type, v Value) ([]byte, bool) {
 		return append(dst, 0), true
 	case Void.OID:
 		return dst, true
+	case Oid.OID:
+		return binary.BigEndian.AppendUint32(dst, uint32(v.(int64))), true
+	case Regclass.OID:
+		return binary.BigEndian.AppendUint32(dst, v.(RegclassValue).OID), true
 	}
 	return AppendText(dst, t, v)
 }
@@ -144,6 +151,9 @@ func AppendBinary(dst []byte, t Type, v Value) ([]byte, bool) {
 // (22P02 invalid input syntax, 22003 out of range). timestamptz input
 // depends on the session's TimeZone: use Session.ParseText for it.
 func ParseText(t Type, s string) (Value, error) {
+	if v, err, ok := parseCatalogText(t, s); ok {
+		return v, err
+	}
 	switch t.OID {
 	case Int8.OID, Int4.OID, Int2.OID:
 		return parseInt(s, t)
@@ -169,6 +179,12 @@ func ParseText(t Type, s string) (Value, error) {
 func ParseBinary(t Type, b []byte) (Value, error) {
 	bad := func() error {
 		return newError(InvalidBinaryRepresentation, "incorrect binary data format")
+	}
+	if v, ok, known := parseCatalogBinary(t, b); known {
+		if !ok {
+			return nil, bad()
+		}
+		return v, nil
 	}
 	switch t.OID {
 	case Int8.OID:
