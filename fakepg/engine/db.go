@@ -24,6 +24,13 @@ type DB struct {
 	seq     int64  // heap sequence of the last tuple version
 	nextXid uint32 // the next transaction ID to assign
 
+	advisory     advisoryTable
+	serverParams []Report // server-wide parameter values (SetServerParameter)
+
+	// Superusers names the roles that are superusers; nil means only
+	// DefaultSuperuser is. Set it before serving sessions.
+	Superusers []string
+
 	// DeadlockTimeout is how long a lock waiter waits before checking for
 	// a deadlock (deadlock_timeout).
 	DeadlockTimeout time.Duration

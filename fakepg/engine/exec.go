@@ -15,6 +15,13 @@ type Result struct {
 	Rows    [][]Value
 	Tag     Tag      // the CommandComplete tag
 	Notices []*Error // warnings and notices raised, in order
+	// NoticeRows, if not nil, says for each notice how many rows had been
+	// produced when it was raised, so that it goes out between them (-1:
+	// before the row description). Nil sends every notice after the rows.
+	NoticeRows []int
+	// Binary says the simple protocol sends the rows in binary format
+	// (a FETCH from a BINARY cursor).
+	Binary bool
 
 	first [1][]Value // room for the first row: most results have at most one
 }

@@ -16,6 +16,10 @@ type gucDef struct {
 	readOnly bool   // cannot be changed with SET
 	unit     string // "ms" for time parameters normalised like PostgreSQL
 	boolean  bool   // a boolean parameter, shown as on or off
+
+	// postmaster marks a read-only parameter the server sets at start
+	// (PGC_POSTMASTER), which SET says needs a restart.
+	postmaster bool
 }
 
 // gucDefs are the parameters the engine knows, sorted by name ignoring
@@ -34,7 +38,7 @@ var gucDefs = []gucDef{
 	{name: "IntervalStyle", def: "postgres", report: true},
 	{name: "is_superuser", def: "off", report: true, readOnly: true},
 	{name: "lock_timeout", def: "0", unit: "ms"},
-	{name: "max_connections", def: "100", readOnly: true},
+	{name: "max_connections", def: "100", readOnly: true, postmaster: true},
 	{name: "search_path", def: `"$user", public`},
 	{name: "server_encoding", def: "UTF8", report: true, readOnly: true},
 	{name: "server_version", def: ServerVersion, report: true, readOnly: true},
@@ -42,6 +46,7 @@ var gucDefs = []gucDef{
 	{name: "session_authorization", report: true},
 	{name: "standard_conforming_strings", def: "on", report: true, boolean: true},
 	{name: "statement_timeout", def: "0", unit: "ms"},
+	{name: "superuser_reserved_connections", def: "3", readOnly: true, postmaster: true},
 	{name: "TimeZone", def: "UTC", report: true},
 	{name: "transaction_isolation", def: "read committed"},
 	{name: "work_mem", def: "4MB"},
@@ -146,7 +151,7 @@ func (g *gucState) set(name string, value string, local bool) *Error {
 		return errorf(UndefinedObject, "unrecognized configuration parameter \"%s\"", name)
 	}
 	if d.readOnly {
-		return errorf(CantChangeRuntimeParam, "parameter \"%s\" cannot be changed", d.name)
+		return d.cannotChange()
 	}
 	v, err := normalizeGUC(d, value)
 	if err != nil {
@@ -286,7 +291,7 @@ func (g *gucState) reset(name string) *Error {
 		return errorf(UndefinedObject, "unrecognized configuration parameter \"%s\"", name)
 	}
 	if d.readOnly {
-		return errorf(CantChangeRuntimeParam, "parameter \"%s\" cannot be changed", d.name)
+		return d.cannotChange()
 	}
 	g.assign(d.name, g.resetValue(d))
 	return nil
@@ -329,4 +334,12 @@ func (s *Session) Reports() []Report {
 		out = append(out, Report{d.name, v})
 	}
 	return out
+}
+
+// cannotChange is the error for SET or RESET of a read-only parameter.
+func (d *gucDef) cannotChange() *Error {
+	if d.postmaster {
+		return errorf(CantChangeRuntimeParam, "parameter \"%s\" cannot be changed without restarting the server", d.name)
+	}
+	return errorf(CantChangeRuntimeParam, "parameter \"%s\" cannot be changed", d.name)
 }

@@ -26,12 +26,19 @@ type Session struct {
 	// OnTransactionEnd, if set, is called whenever the session's
 	// transaction ends (commit or rollback): portals die with it.
 	OnTransactionEnd func()
+
+	sessionObjects
 }
 
-// NewSession starts a session for user. The user "postgres" is a
-// superuser.
+// NewSession starts a session for user, a superuser if db.IsSuperuser
+// says so, with the server's parameter values.
 func (db *DB) NewSession(pid int32, user, appName string) *Session {
-	return &Session{PID: pid, User: user, db: db, gucs: newGUCState(user, appName, user == "postgres")}
+	g := newGUCState(user, appName, db.IsSuperuser(user))
+	for _, p := range db.serverParams {
+		g.vals[p.Name] = p.Value
+		g.resets[p.Name] = p.Value
+	}
+	return &Session{PID: pid, User: user, db: db, gucs: g}
 }
 
 // Close ends the session, rolling back any open transaction.
@@ -41,6 +48,7 @@ func (s *Session) Close() {
 	if s.block != blockDefault {
 		s.endTxn(false)
 	}
+	s.closeObjects()
 }
 
 // SetStartupParameter applies a parameter from the startup packet; RESET

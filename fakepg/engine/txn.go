@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -92,8 +91,8 @@ func (db *DB) waitFor(tx, holder *Txn, context string) error {
 		}
 		if !check.IsZero() && !now.Before(check) {
 			check = time.Time{}
-			if cycle := waitCycle(tx); cycle != nil {
-				return deadlockError(cycle, context)
+			if cycle := deadlockCycle(s); cycle != nil {
+				return deadlockReport(cycle, context)
 			}
 			continue
 		}
@@ -104,38 +103,4 @@ func (db *DB) waitFor(tx, holder *Txn, context string) error {
 		}
 	}
 	return nil
-}
-
-// waitCycle returns the transactions of a wait cycle through tx, starting
-// with tx, or nil when following waitingFor from tx does not come back.
-func waitCycle(tx *Txn) []*Txn {
-	cycle := []*Txn{tx}
-	for t := tx.waitingFor; t != nil; t = t.waitingFor {
-		if t == tx {
-			return cycle
-		}
-		for _, seen := range cycle {
-			if seen == t {
-				return nil // a cycle that does not include tx
-			}
-		}
-		cycle = append(cycle, t)
-	}
-	return nil
-}
-
-// deadlockError builds PostgreSQL's deadlock report for a cycle.
-func deadlockError(cycle []*Txn, context string) *Error {
-	var lines []string
-	for i, t := range cycle {
-		next := cycle[(i+1)%len(cycle)]
-		lines = append(lines, fmt.Sprintf("Process %d waits for ShareLock on transaction %d; blocked by process %d.",
-			t.sess.PID, t.waitingFor.xid, next.sess.PID))
-	}
-	e := newError(DeadlockDetected, "deadlock detected")
-	e.Detail = strings.Join(lines, "\n")
-	e.Hint = "See server log for query details."
-	e.Where = context
-	e.Routine = "DeadLockReport"
-	return e
 }

@@ -1,0 +1,10 @@
+package engine
+
+// SQLSTATE codes of the errors and warnings of cursors, prepared
+// statements and advisory locks.
+const (
+	codeWarning                      = "01000" // warning (elog WARNING)
+	codeInvalidCursorDefinition      = "42P11"
+	codeObjectNotInPrerequisiteState = "55000"
+	codeLockNotAvailable             = "55P03"
+)
