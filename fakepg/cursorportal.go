@@ -30,26 +30,19 @@ func (b *backend) DropPortals() {
 	}
 }
 
-// cursorFormats returns the result formats of a cursor's portal: all
-// binary for a BINARY cursor.
-func cursorFormats(binary bool) []int16 {
-	if binary {
-		return binaryFormats
-	}
-	return nil
-}
-
 // describeCursor answers a Describe of the portal of the SQL cursor named
-// name; it reports false when there is no such cursor.
+// name; it reports false when there is no such cursor. A cursor's portal
+// has text result formats, even for a BINARY cursor (only a simple-protocol
+// FETCH sends binary).
 func (b *backend) describeCursor(name string) (bool, *engine.Error) {
-	cols, binary, ok := b.sess.CursorColumns(name)
+	cols, ok := b.sess.CursorColumns(name)
 	if !ok {
 		return false, nil
 	}
 	if b.sess.InFailedBlock() {
 		return true, engine.FailedBlockError()
 	}
-	b.sendRowDescription(cols, cursorFormats(binary))
+	b.sendRowDescription(cols, nil)
 	return true, nil
 }
 
@@ -58,8 +51,7 @@ func (b *backend) describeCursor(name string) (bool, *engine.Error) {
 // PortalSuspended, or CommandComplete when the cursor came up short. It
 // reports false when there is no such cursor.
 func (b *backend) executeCursor(name string, maxRows uint32) (bool, *engine.Error) {
-	_, binary, ok := b.sess.CursorColumns(name)
-	if !ok {
+	if !b.sess.HasCursor(name) {
 		return false, nil
 	}
 	res, suspended, err := b.sess.ExecuteCursor(name, int(maxRows))
@@ -67,7 +59,7 @@ func (b *backend) executeCursor(name string, maxRows uint32) (bool, *engine.Erro
 		return true, err
 	}
 	next := 0
-	b.sendRowsAndNotices(res, cursorFormats(binary), &next, 0, len(res.Rows), true)
+	b.sendRowsAndNotices(res, nil, &next, 0, len(res.Rows), true)
 	if suspended {
 		b.send(&pgproto3.PortalSuspended{})
 	} else {

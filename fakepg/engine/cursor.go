@@ -127,7 +127,6 @@ func (s *Session) planDeclare(p *Plan, st *sqlparse.DeclareStmt, params *paramTy
 		}
 	}
 	p.cursor = &cursorPlan{query: q, options: o}
-	p.deferred = q.deferred // the query is planned with DECLARE
 	return nil
 }
 
@@ -149,13 +148,17 @@ func typeIn(t Type, types []Type) bool {
 	return false
 }
 
-// execDeclare opens a cursor (PerformCursorOpen): it takes the snapshot
-// and leaves the query to run at the first FETCH.
+// execDeclare opens a cursor (PerformCursorOpen): it checks the
+// transaction block, plans the query (its constant folding may fail), and
+// takes the snapshot, leaving the query to run at the first FETCH.
 func (s *Session) execDeclare(p *Plan, st *sqlparse.DeclareStmt, params []Value, res *Result) error {
 	cp := p.cursor
 	hold := cp.options&sqlparse.CursorHold != 0
 	if !hold && s.block == blockStarted {
 		return newError(NoActiveTransaction, "DECLARE CURSOR can only be used in transaction blocks")
+	}
+	if err := cp.query.PlanError(); err != nil {
+		return err
 	}
 	if s.HasCursor(st.Name.Name) || s.hasProtocolPortal(st.Name.Name) {
 		return errorf(DuplicateCursor, "cursor \"%s\" already exists", st.Name.Name)
@@ -476,16 +479,15 @@ func (s *Session) hasProtocolPortal(name string) bool {
 	return s.Portals != nil && s.Portals.HasPortal(name)
 }
 
-// CursorColumns returns the result columns of the cursor named name and
-// whether its rows are sent in binary (DECLARE BINARY), for a
-// protocol-level Describe of that portal; ok is false when there is no
+// CursorColumns returns the result columns of the cursor named name, for
+// a protocol-level Describe of that portal; ok is false when there is no
 // such cursor.
-func (s *Session) CursorColumns(name string) (cols []ResultColumn, binary, ok bool) {
+func (s *Session) CursorColumns(name string) (cols []ResultColumn, ok bool) {
 	c := s.cursor(name)
 	if c == nil {
-		return nil, false, false
+		return nil, false
 	}
-	return c.plan.Columns, c.binary, true
+	return c.plan.Columns, true
 }
 
 // ExecuteCursor runs a protocol-level Execute of the SQL cursor named
