@@ -29,6 +29,8 @@ func TestDifferentialCursors(t *testing.T) {
 		pgtest.Query("s", `FETCH FORWARD 5 FROM "c_1"`),
 		pgtest.Query("s", `FETCH 0 FROM "c_1"`),
 		pgtest.Query("s", `MOVE 0 IN "c_1"`),
+		pgtest.Query("s", `MOVE 1 FROM "c_1"`),
+		pgtest.Query("s", `FETCH FORWARD ALL FROM "c_1"`),
 		pgtest.Query("s", `CLOSE "c_1"`),
 		pgtest.Query("s", `CLOSE "c_1"`),
 		pgtest.Query("s", "ROLLBACK"),
@@ -56,6 +58,12 @@ func TestDifferentialCursors(t *testing.T) {
 		pgtest.Query("s", "BEGIN"),
 		pgtest.Query("s", "DECLARE c NO SCROLL CURSOR FOR SELECT k FROM kv"),
 		pgtest.Query("s", "MOVE -1 c"),
+		pgtest.Query("s", "ROLLBACK"),
+		pgtest.Query("s", "BEGIN"),
+		pgtest.Query("s", "DECLARE c NO SCROLL CURSOR FOR SELECT k FROM kv ORDER BY k"),
+		pgtest.Query("s", "FETCH BACKWARD -2 c"),
+		pgtest.Query("s", "MOVE FORWARD +1 IN c"),
+		pgtest.Query("s", "FETCH BACKWARD ALL c"),
 		pgtest.Query("s", "ROLLBACK"),
 		// analysis and planning errors, then the transaction-block check,
 		// then the name
@@ -408,6 +416,11 @@ func TestDifferentialPreparedStatements(t *testing.T) {
 		pgtest.Execute("s", "", 0).NoWait(),
 		pgtest.Sync("s"),
 		pgtest.Query("s", "EXECUTE n4"),
+		pgtest.Parse("s", "n5", "SELECT 5").NoWait(),
+		pgtest.Sync("s"),
+		pgtest.Query("s", "DEALLOCATE ALL"),
+		pgtest.Bind("s", "", "n5", nil).NoWait(),
+		pgtest.Sync("s"),
 		pgtest.Terminate("s"),
 	})
 }

@@ -3,7 +3,9 @@
 // committed transactions with row locks held to commit, lock waits the
 // scheduler can see, deadlock detection after deadlock_timeout, and
 // PostgreSQL's transaction block state machine (xact.c), so that
-// transaction status, warnings and errors follow PostgreSQL 15.
+// transaction status, warnings and errors follow PostgreSQL 15. Sessions
+// keep cursors, named prepared statements and advisory locks as
+// PostgreSQL's backends do (cursor.go, prepare.go, advisory.go).
 //
 // A Session executes analysed statements (Plans) for one connection; the
 // wire protocol lives in package fakepg. A statement's work on the shared
