@@ -56,6 +56,7 @@ type env struct {
 	excluded []Value // ON CONFLICT's proposed row
 	params   []Value
 	sess     *Session
+	res      *Result // the statement's result, for the notices it raises
 }
 
 // scope is what names resolve to while compiling.
@@ -261,6 +262,9 @@ func (sc *scope) compileFunc(x *sqlparse.FuncCall) (*cexpr, *Error) {
 			}
 			return c, nil
 		}
+	}
+	if ok, err := sc.compileSessionFunc(x, args, c); ok || err != nil {
+		return c, err
 	}
 	e := errorf(UndefinedFunction, "function %s(%s) does not exist", x.Name, argTypeList(args)).at(x.P)
 	e.Hint = "No function matches the given name and argument types. You might need to add explicit type casts."
