@@ -73,6 +73,13 @@ func FuzzServerInput(f *testing.F) {
 	f.Add(msgBytes(&pgproto3.Query{String: "SELECT coalesce(NULL, 1), greatest(1, 2.5), round(2.5, 1), concat(now(), 'x'), '2024-01-01 00:00+02'::timestamptz"}))
 	f.Add(msgBytes(&pgproto3.Parse{Query: "SELECT $1::numeric"}, &pgproto3.Bind{ParameterFormatCodes: []int16{1},
 		Parameters: [][]byte{{0, 1, 0, 0, 0, 0, 0, 1, 0, 99}}, ResultFormatCodes: []int16{1}}, &pgproto3.Execute{}, &pgproto3.Sync{}))
+	f.Add(msgBytes(&pgproto3.Query{String: "BEGIN; DECLARE c CURSOR WITH HOLD FOR SELECT k FROM kv; FETCH 2 c; COMMIT; FETCH ALL c; CLOSE ALL"}))
+	f.Add(msgBytes(&pgproto3.Query{String: "PREPARE p (text) AS SELECT v FROM kv WHERE k = $1; EXECUTE p ('a'); DEALLOCATE ALL"}))
+	f.Add(msgBytes(&pgproto3.Query{String: "SELECT pg_advisory_lock(1), pg_advisory_unlock(1), pg_advisory_unlock(1)"}))
+	f.Add(msgBytes(&pgproto3.Parse{Query: "DECLARE c CURSOR WITH HOLD FOR SELECT 1"}, &pgproto3.Bind{}, &pgproto3.Execute{}, &pgproto3.Sync{},
+		&pgproto3.Describe{ObjectType: 'P', Name: "c"}, &pgproto3.Execute{Portal: "c", MaxRows: 1}, &pgproto3.Close{ObjectType: 'P', Name: "c"}, &pgproto3.Sync{}))
+	f.Add(msgBytes(&pgproto3.Query{String: "BEGIN ISOLATION LEVEL REPEATABLE READ; SAVEPOINT a; DECLARE c CURSOR FOR SELECT k FROM kv FOR SHARE NOWAIT; " +
+		"FETCH c; SELECT pg_advisory_xact_lock(1); ROLLBACK TO a; FETCH c; COMMIT"}))
 	f.Fuzz(func(t *testing.T, input []byte) {
 		srv := NewServer(&instantRuntime{}, Config{})
 		p := &pipe{in: bytes.NewReader(append(startupBytes(), input...))}

@@ -42,6 +42,8 @@ type Plan struct {
 	rows       [][]*cexpr
 	conflict   *conflictPlan
 	sets       []setPlan
+
+	sessionPlan
 }
 
 type orderKey struct {
@@ -137,6 +139,9 @@ func (s *Session) prepare(stmt sqlparse.Stmt, params *paramTypes) (*Plan, *Error
 		}
 		p.Columns = []ResultColumn{{Name: name, Type: Text}}
 	case *sqlparse.SetStmt, *sqlparse.ResetStmt, *sqlparse.SetTransactionStmt:
+	case *sqlparse.DeclareStmt, *sqlparse.FetchStmt, *sqlparse.CloseStmt,
+		*sqlparse.PrepareStmt, *sqlparse.ExecuteStmt, *sqlparse.DeallocateStmt:
+		err = s.planSessionStmt(p, st)
 	default:
 		return nil, newError(FeatureNotSupported, "poolsim does not support this statement")
 	}

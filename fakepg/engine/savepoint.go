@@ -12,7 +12,8 @@ import (
 // started after it, keeping their work; ROLLBACK TO undoes the work done
 // since it began, releases the row locks taken since (waiters proceed, as
 // PostgreSQL's subtransaction XID lock is released), restores the settings,
-// and starts it again. Names may repeat: a name means the most recent
+// drops the cursors declared since and releases the transaction-level
+// advisory locks taken since (sessionobjects.go), and starts it again. Names may repeat: a name means the most recent
 // savepoint of that name.
 //
 // A change a savepoint may undo is recorded as an undoRecord before it is
@@ -27,10 +28,11 @@ const (
 
 // subxact is one open savepoint.
 type subxact struct {
-	name    string
-	undo    int      // len(Session.undo) when it began
-	gucs    gucSaved // the settings when it began
-	aborted bool     // an error aborted it; only ROLLBACK TO or ROLLBACK may follow
+	name     string
+	undo     int      // len(Session.undo) when it began
+	advisory int      // len(Session.advisorySub) when it began
+	gucs     gucSaved // the settings when it began
+	aborted  bool     // an error aborted it; only ROLLBACK TO or ROLLBACK may follow
 }
 
 // undoRecord is the row as the transaction had it before one change.
@@ -92,6 +94,7 @@ func (s *Session) abortSubxact() {
 	}
 	s.db.undoTo(s.tx, sub.undo)
 	s.gucs.restore(sub.gucs)
+	s.abortSubObjects(len(s.subs), sub.advisory)
 	sub.aborted = true
 }
 
@@ -126,7 +129,7 @@ func (s *Session) execSavepoint(st *sqlparse.TransactionStmt, res *Result) *Erro
 		if !inBlock {
 			return outsideBlock("SAVEPOINT")
 		}
-		s.subs = append(s.subs, subxact{name: st.Savepoint, undo: len(s.undo), gucs: s.gucs.save()})
+		s.subs = append(s.subs, subxact{name: st.Savepoint, undo: len(s.undo), advisory: len(s.advisorySub), gucs: s.gucs.save()})
 	case sqlparse.TxRelease:
 		res.Tag = plainTag("RELEASE")
 		if !inBlock {
@@ -137,6 +140,7 @@ func (s *Session) execSavepoint(st *sqlparse.TransactionStmt, res *Result) *Erro
 			return noSavepoint(st.Savepoint)
 		}
 		s.subs = s.subs[:i]
+		s.releaseSubObjects(i)
 		if len(s.subs) == 0 {
 			clear(s.undo)
 			s.undo = s.undo[:0] // only the transaction's end undoes what is left
@@ -154,6 +158,7 @@ func (s *Session) execSavepoint(st *sqlparse.TransactionStmt, res *Result) *Erro
 		sub := &s.subs[i]
 		s.db.undoTo(s.tx, sub.undo)
 		s.gucs.restore(sub.gucs)
+		s.abortSubObjects(i+1, sub.advisory)
 		sub.aborted = false
 	}
 	return nil

@@ -138,7 +138,11 @@ func formatStmt(s Stmt) string {
 	case *ResetStmt:
 		b.WriteString("RESET " + s.Name)
 	default:
-		fmt.Fprintf(&b, "%T", s)
+		if text, ok := formatSessionStmt(s); ok {
+			b.WriteString(text)
+		} else {
+			fmt.Fprintf(&b, "%T", s)
+		}
 	}
 	start, end := s.Span()
 	fmt.Fprintf(&b, " [%d:%d]", start, end)

@@ -2,7 +2,9 @@
 // backend: a tokenizer and a recursive-descent parser for the subset of
 // PostgreSQL 15's grammar the backend executes (see ast.go): single-table
 // SELECT, INSERT ... VALUES [ON CONFLICT], UPDATE, DELETE, the transaction
-// statements, SET, SHOW and RESET, with PostgreSQL's expression precedence.
+// statements, SET, SHOW and RESET, cursors (DECLARE, FETCH, MOVE, CLOSE) and
+// prepared statements (PREPARE, EXECUTE, DEALLOCATE), with PostgreSQL's
+// expression precedence.
 //
 // Errors are PostgreSQL's: a query PostgreSQL rejects fails here with the
 // SQLSTATE, message and character position the server reports (lexical
@@ -182,6 +184,18 @@ func (p *parser) parseStmt() Stmt {
 		s = p.parseShow()
 	case t.isKw("reset"):
 		s = p.parseReset()
+	case t.isKw("declare"):
+		s = p.parseDeclare()
+	case t.isKw("fetch"), t.isKw("move"):
+		s = p.parseFetch()
+	case t.isKw("close"):
+		s = p.parseClose()
+	case t.isKw("prepare"):
+		s = p.parsePrepare()
+	case t.isKw("execute"):
+		s = p.parseExecute()
+	case t.isKw("deallocate"):
+		s = p.parseDeallocate()
 	case t.isChar('('):
 		p.unsupported(t, "parenthesized SELECT")
 	case stmtStartWords.has(t):
