@@ -23,8 +23,12 @@ type backend struct {
 	pid      int32
 	admitted bool
 
-	stmts          map[string]*prepared // lookup only
-	portals        map[string]*portal   // lookup only
+	unnamed *prepared          // the unnamed statement; named ones are the session's
+	portals map[string]*portal // lookup only
+	running struct {
+		name   string
+		active bool // an Execute runs the portal name
+	}
 	queries        queryCache
 	ignoreTillSync bool
 
@@ -36,7 +40,7 @@ type backend struct {
 func newBackend(s *Server, rw io.ReadWriter) *backend {
 	b := &backend{
 		srv: s, in: newFrontendReader(rw), out: newSendBuffer(rw),
-		stmts: map[string]*prepared{}, portals: map[string]*portal{}, queries: queryCache{},
+		portals: map[string]*portal{}, queries: queryCache{},
 	}
 	b.truth = newTruthRecorder(s, rw)
 	return b

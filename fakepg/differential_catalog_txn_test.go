@@ -289,3 +289,79 @@ func TestDifferentialDDLReadOnly(t *testing.T) {
 		pgtest.Terminate("s"),
 	})
 }
+
+// Cursors and prepared statements over users' tables: a cursor over a
+// join reads every table through its DECLARE's snapshot and evaluates the
+// ON conditions as its FETCHes reach the rows; a BINARY cursor over a
+// column of every supported type; a locking cursor on a user table; a
+// table an open cursor reads cannot be dropped; EXECUTE and a prepared
+// DECLARE are analysed again after DDL, and EXECUTE's parameters are read
+// in the session's TimeZone.
+func TestDifferentialCursorsOnUserTables(t *testing.T) {
+	differential(t, pgtest.Script{
+		pgtest.Connect("a", nil),
+		pgtest.Connect("b", nil),
+		pgtest.Query("a", "CREATE TABLE cu (id int PRIMARY KEY, name text, amount numeric, at timestamptz, s smallint, f float8, ok boolean, v varchar(3))"),
+		pgtest.Query("a", "CREATE TABLE cj (id int PRIMARY KEY, cu int, d int)"),
+		pgtest.Query("a", "INSERT INTO cu VALUES (1, 'a', 1.50, '2024-01-01 00:00+00', 1, 0.1, true, 'x'), "+
+			"(2, 'b', -2.25, '2024-06-30 12:00+02', -2, 1e-5, false, 'yz'), (3, 'c', NULL, NULL, NULL, NULL, NULL, NULL)"),
+		pgtest.Query("a", "INSERT INTO cj VALUES (10, 1, 1), (11, 2, 0), (12, 3, 1), (13, 1, 2)"),
+		pgtest.Query("a", "BEGIN ISOLATION LEVEL REPEATABLE READ"),
+		pgtest.Query("a", "DECLARE j CURSOR FOR SELECT cu.name, cj.id, cu.amount * cj.d FROM cu JOIN cj ON cj.cu = cu.id ORDER BY cj.id"),
+		pgtest.Query("b", "UPDATE cu SET amount = 100 WHERE id = 1; INSERT INTO cj VALUES (14, 2, 5)"),
+		pgtest.Query("a", "FETCH 2 j"),
+		pgtest.Query("a", "FETCH ALL j"),
+		pgtest.Query("a", "DECLARE o CURSOR FOR SELECT count(*), count(cu.amount) FROM cu, cj WHERE cj.cu = cu.id AND cu.id < 3"),
+		pgtest.Query("a", "FETCH ALL o"),
+		pgtest.Query("a", "ROLLBACK"),
+		pgtest.Query("a", "BEGIN"),
+		pgtest.Query("a", "DECLARE s CURSOR FOR SELECT cu.name, cj.id FROM cu JOIN cj ON cj.cu = cu.id ORDER BY cj.id DESC"),
+		pgtest.Query("a", "FETCH 2 s"),
+		pgtest.Query("a", "DECLARE bin BINARY CURSOR FOR SELECT id, name, amount, at, s, f, ok, v FROM cu ORDER BY id"),
+		pgtest.Query("a", "FETCH ALL bin"),
+		pgtest.Query("a", "DECLARE l CURSOR FOR SELECT id, amount FROM cu ORDER BY id FOR UPDATE"),
+		pgtest.Query("a", "FETCH 1 l"),
+		pgtest.Query("b", "SELECT id FROM cu ORDER BY id FOR UPDATE SKIP LOCKED"),
+		pgtest.Query("a", "ROLLBACK"),
+		// a table an open cursor reads (one without an index, whose scan
+		// PostgreSQL's plan cannot take through one) cannot be dropped
+		pgtest.Query("a", "CREATE TABLE cn (id int, t text)"),
+		pgtest.Query("a", "INSERT INTO cn VALUES (1, 'x'), (2, 'y')"),
+		pgtest.Query("a", "BEGIN"),
+		pgtest.Query("a", "DECLARE c CURSOR FOR SELECT cn.t, cj.id FROM cn JOIN cj ON cj.cu = cn.id ORDER BY 2"),
+		pgtest.Query("a", "FETCH 1 c"),
+		pgtest.Query("a", "DROP TABLE cn"),
+		pgtest.Query("a", "ROLLBACK"),
+		pgtest.Query("a", "BEGIN"),
+		pgtest.Query("a", "DECLARE c CURSOR FOR SELECT id FROM cn"),
+		pgtest.Query("a", "CLOSE c"),
+		pgtest.Query("a", "SAVEPOINT sp"),
+		pgtest.Query("a", "DECLARE c CURSOR FOR SELECT id FROM cn"),
+		pgtest.Query("a", "ROLLBACK TO sp"),
+		pgtest.Query("a", "DROP TABLE cn"),
+		pgtest.Query("a", "ROLLBACK"),
+		pgtest.Query("a", "BEGIN"),
+		pgtest.Query("a", "DECLARE h NO SCROLL CURSOR WITH HOLD FOR SELECT cn.t, cj.id FROM cn JOIN cj ON cj.cu = cn.id ORDER BY 2"),
+		pgtest.Query("a", "COMMIT"),
+		pgtest.Query("a", "DROP TABLE cn"),
+		pgtest.Query("a", "FETCH ALL h"),
+		pgtest.Query("a", "CLOSE h"),
+		// prepared statements across DDL
+		pgtest.Query("a", "PREPARE q (timestamptz, regclass) AS SELECT id, at < $1, $2 FROM cu ORDER BY id"),
+		pgtest.Query("a", "SET TimeZone = 'Asia/Kolkata'"),
+		pgtest.Query("a", "EXECUTE q ('2024-06-30 15:30', 'cu')"),
+		pgtest.Query("a", "RESET TimeZone"),
+		pgtest.Query("a", "PREPARE r AS SELECT * FROM cj"),
+		pgtest.Query("a", "EXECUTE r"),
+		pgtest.Query("b", "DROP TABLE cj; CREATE TABLE cj (id int)"),
+		pgtest.Query("a", "EXECUTE r"),
+		pgtest.Query("b", "DROP TABLE cj; CREATE TABLE cj (id text, x int)"),
+		pgtest.Query("a", "EXECUTE r"),
+		pgtest.Query("b", "DROP TABLE cj"),
+		pgtest.Query("a", "EXECUTE r"),
+		pgtest.Query("a", "DEALLOCATE ALL"),
+		pgtest.Query("a", "DROP TABLE cu"),
+		pgtest.Terminate("a"),
+		pgtest.Terminate("b"),
+	})
+}

@@ -7,10 +7,10 @@ import (
 	"github.com/poolsim/poolsim/fakepg/engine"
 )
 
-// prepared is a prepared statement; plan is nil for an empty query.
-type prepared struct {
-	plan *engine.Plan
-}
+// prepared is a prepared statement; its Plan is nil for an empty query.
+// Named statements are the engine session's, which SQL PREPARE shares;
+// the unnamed one is the backend's.
+type prepared = engine.PreparedStatement
 
 // portal is a bound statement, possibly partly fetched.
 type portal struct {
@@ -21,6 +21,7 @@ type portal struct {
 	done    bool // a statement without rows ran; running it again fails
 	res     *engine.Result
 	next    int // rows already sent
+	notices int // notices of res already sent
 }
 
 // extended handles one extended-query message. After an error the
@@ -67,7 +68,9 @@ func (b *backend) sync(body []byte) {
 		b.sendError(protocolError("invalid message format"))
 		b.sess.AbortCommand()
 	}
-	b.sess.FinishCommand()
+	if err := b.sess.FinishCommand(); err != nil {
+		b.sendError(err) // the commit failed and rolled back
+	}
 	b.readyForQuery()
 }
 
@@ -83,7 +86,7 @@ func (b *backend) parse(body []byte) *engine.Error {
 		return derr
 	}
 	if msg.name == "" {
-		delete(b.stmts, "") // replaced even when the new one fails
+		b.unnamed = nil // replaced even when the new one fails
 	}
 	cq, err := b.cachedQuery(msg.query)
 	if err != nil {
@@ -112,22 +115,23 @@ func (b *backend) parse(body []byte) *engine.Error {
 				cq.plans[0] = plan
 			}
 		}
-		ps.plan = plan
+		ps.Plan = plan
 	}
-	if msg.name != "" {
-		if _, exists := b.stmts[msg.name]; exists {
-			return &engine.Error{Severity: "ERROR", Code: engine.DuplicatePreparedStatement,
-				Message: fmt.Sprintf("prepared statement \"%s\" already exists", msg.name)}
-		}
+	if msg.name == "" {
+		b.unnamed = ps
+	} else if _, err := b.sess.AddStatement(msg.name, ps.Plan); err != nil {
+		return err
 	}
-	b.stmts[msg.name] = ps
 	b.send(&pgproto3.ParseComplete{})
 	return nil
 }
 
 // lookupStatement finds a prepared statement with PostgreSQL's errors.
 func (b *backend) lookupStatement(name string) (*prepared, *engine.Error) {
-	ps, ok := b.stmts[name]
+	ps, ok := b.unnamed, b.unnamed != nil
+	if name != "" {
+		ps, ok = b.sess.Statement(name)
+	}
 	if ok {
 		return ps, nil
 	}
@@ -153,30 +157,30 @@ func (b *backend) bind(body []byte) *engine.Error {
 	}
 	var want []engine.Type
 	var cols int
-	if ps.plan != nil {
-		want, cols = ps.plan.ParamTypes, len(ps.plan.Columns)
+	if ps.Plan != nil {
+		want, cols = ps.Plan.ParamTypes, len(ps.Plan.Columns)
 	}
 	if nParams != len(want) {
 		return protocolError(fmt.Sprintf("bind message supplies %d parameters, but prepared statement \"%s\" requires %d",
 			nParams, msg.PreparedStatement, len(want)))
 	}
-	if b.sess.InFailedBlock() && (ps.plan == nil || !ps.plan.Exit()) {
+	if b.sess.InFailedBlock() && (ps.Plan == nil || !ps.Plan.Exit()) {
 		return engine.FailedBlockError()
 	}
 	if msg.DestinationPortal != "" {
-		if _, exists := b.portals[msg.DestinationPortal]; exists {
+		if _, exists := b.portals[msg.DestinationPortal]; exists || b.sess.HasCursor(msg.DestinationPortal) {
 			return &engine.Error{Severity: "ERROR", Code: engine.DuplicateCursor,
 				Message: fmt.Sprintf("cursor \"%s\" already exists", msg.DestinationPortal)}
 		}
 	}
 	b.sess.StartCommand()
-	if ps.plan != nil {
-		b.sess.NoteSnapshot(ps.plan.Stmt, nParams)
-		plan, err := b.sess.Revalidate(ps.plan)
+	if ps.Plan != nil {
+		b.sess.NoteSnapshot(ps.Plan.Stmt, nParams)
+		plan, err := b.sess.Revalidate(ps.Plan)
 		if err != nil {
 			return err
 		}
-		ps.plan = plan
+		ps.Plan = plan
 	}
 	params := make([]engine.Value, nParams)
 	for i, raw := range msg.Parameters {
@@ -208,8 +212,8 @@ func (b *backend) bind(body []byte) *engine.Error {
 			return &engine.Error{Severity: "ERROR", Code: engine.InvalidParameterValue, Message: fmt.Sprintf("unsupported format code: %d", f)}
 		}
 	}
-	if ps.plan != nil {
-		if err := ps.plan.PlanError(); err != nil {
+	if ps.Plan != nil {
+		if err := ps.Plan.PlanError(); err != nil {
 			return err
 		}
 	}
@@ -239,7 +243,7 @@ func (b *backend) describe(body []byte) *engine.Error {
 			return err
 		}
 		var oids []uint32
-		plan := ps.plan
+		plan := ps.Plan
 		if b.sess.InFailedBlock() && plan != nil && plan.Columns != nil {
 			return engine.FailedBlockError()
 		}
@@ -257,14 +261,17 @@ func (b *backend) describe(body []byte) *engine.Error {
 	case 'P':
 		p, ok := b.portals[msg.Name]
 		if !ok {
+			if found, err := b.describeCursor(msg.Name); found {
+				return err
+			}
 			return &engine.Error{Severity: "ERROR", Code: engine.InvalidCursorName,
 				Message: fmt.Sprintf("portal \"%s\" does not exist", msg.Name)}
 		}
-		if b.sess.InFailedBlock() && p.stmt.plan != nil && p.stmt.plan.Columns != nil {
+		if b.sess.InFailedBlock() && p.stmt.Plan != nil && p.stmt.Plan.Columns != nil {
 			return engine.FailedBlockError()
 		}
-		if p.stmt.plan != nil && p.stmt.plan.Columns != nil {
-			b.sendRowDescription(p.stmt.plan.Columns, p.formats)
+		if p.stmt.Plan != nil && p.stmt.Plan.Columns != nil {
+			b.sendRowDescription(p.stmt.Plan.Columns, p.formats)
 		} else {
 			b.send(&pgproto3.NoData{})
 		}
@@ -281,10 +288,13 @@ func (b *backend) execute(body []byte) *engine.Error {
 	}
 	p, ok := b.portals[msg.Portal]
 	if !ok {
+		if found, err := b.executeCursor(msg.Portal, msg.MaxRows); found {
+			return err
+		}
 		return &engine.Error{Severity: "ERROR", Code: engine.InvalidCursorName,
 			Message: fmt.Sprintf("portal \"%s\" does not exist", msg.Portal)}
 	}
-	plan := p.stmt.plan
+	plan := p.stmt.Plan
 	if plan == nil {
 		b.send(&pgproto3.EmptyQueryResponse{})
 		return nil
@@ -296,26 +306,26 @@ func (b *backend) execute(body []byte) *engine.Error {
 		return &engine.Error{Severity: "ERROR", Code: "55000", Message: fmt.Sprintf("portal \"%s\" cannot be run", msg.Portal)}
 	}
 	if !p.ran {
+		b.running.name, b.running.active = msg.Portal, true
 		res, err := b.sess.Execute(plan, p.params)
+		b.running.active = false
 		if err != nil {
 			if res != nil {
-				b.sendRows(res, p.formats, res.Rows)
-				b.sendNotices(res)
+				b.sendRowsAndNotices(res, p.formats, &p.notices, 0, len(res.Rows), true)
 			}
 			return err
 		}
 		p.ran, p.res = true, res
-		b.sendNotices(res)
 	}
 	rows := p.res.Rows[p.next:]
 	if max := int32(msg.MaxRows); max > 0 && int(max) <= len(rows) {
 		rows = rows[:max]
-		b.sendRows(p.res, p.formats, rows)
+		b.sendRowsAndNotices(p.res, p.formats, &p.notices, p.next, p.next+len(rows), false)
 		p.next += len(rows)
 		b.send(&pgproto3.PortalSuspended{})
 		return nil
 	}
-	b.sendRows(p.res, p.formats, rows)
+	b.sendRowsAndNotices(p.res, p.formats, &p.notices, p.next, len(p.res.Rows), true)
 	p.next += len(rows)
 	tag := p.res.Tag
 	if plan.Columns != nil {
@@ -335,9 +345,17 @@ func (b *backend) closeMessage(body []byte) *engine.Error {
 	msg := pgproto3.Close{ObjectType: kind, Name: name}
 	switch msg.ObjectType {
 	case 'S':
-		delete(b.stmts, msg.Name)
+		if msg.Name == "" {
+			b.unnamed = nil
+		} else {
+			b.sess.DropStatement(msg.Name)
+		}
 	case 'P':
-		delete(b.portals, msg.Name)
+		if _, ok := b.portals[msg.Name]; ok {
+			delete(b.portals, msg.Name)
+		} else {
+			b.sess.CloseCursor(msg.Name) // the portal of an SQL cursor
+		}
 	default:
 		return protocolError(fmt.Sprintf("invalid CLOSE message subtype %d", msg.ObjectType))
 	}

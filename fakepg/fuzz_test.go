@@ -68,6 +68,8 @@ func FuzzServerInput(f *testing.F) {
 		"INSERT INTO t (e) VALUES ('x'); SELECT * FROM t JOIN pg_class ON relname = e; DROP TABLE t"}))
 	f.Add(msgBytes(&pgproto3.Query{String: "BEGIN ISOLATION LEVEL REPEATABLE READ; SAVEPOINT s; CREATE TABLE u (n numeric, f float8, s smallint UNIQUE); " +
 		"INSERT INTO u VALUES (1.5, 0.1, 2); SELECT n * s, f / 3 FROM u FOR SHARE; ROLLBACK TO s; SELECT * FROM u; COMMIT"}))
+	f.Add(msgBytes(&pgproto3.Query{String: "BEGIN; DECLARE c CURSOR FOR SELECT * FROM kv a JOIN pg_class ON relname = a.k; FETCH 1 c; " +
+		"PREPARE p (regclass) AS SELECT relname FROM pg_class WHERE oid = $1; EXECUTE p ('kv'); DROP TABLE kv; COMMIT"}))
 	f.Add([]byte("ity_1\x00\x00"))
 	f.Add([]byte{'Q', 0, 0, 0, 3})
 	f.Add([]byte{'Q', 0x7f, 0xff, 0xff, 0xff})
@@ -77,6 +79,13 @@ func FuzzServerInput(f *testing.F) {
 	f.Add(msgBytes(&pgproto3.Query{String: "SELECT coalesce(NULL, 1), greatest(1, 2.5), round(2.5, 1), concat(now(), 'x'), '2024-01-01 00:00+02'::timestamptz"}))
 	f.Add(msgBytes(&pgproto3.Parse{Query: "SELECT $1::numeric"}, &pgproto3.Bind{ParameterFormatCodes: []int16{1},
 		Parameters: [][]byte{{0, 1, 0, 0, 0, 0, 0, 1, 0, 99}}, ResultFormatCodes: []int16{1}}, &pgproto3.Execute{}, &pgproto3.Sync{}))
+	f.Add(msgBytes(&pgproto3.Query{String: "BEGIN; DECLARE c CURSOR WITH HOLD FOR SELECT k FROM kv; FETCH 2 c; COMMIT; FETCH ALL c; CLOSE ALL"}))
+	f.Add(msgBytes(&pgproto3.Query{String: "PREPARE p (text) AS SELECT v FROM kv WHERE k = $1; EXECUTE p ('a'); DEALLOCATE ALL"}))
+	f.Add(msgBytes(&pgproto3.Query{String: "SELECT pg_advisory_lock(1), pg_advisory_unlock(1), pg_advisory_unlock(1)"}))
+	f.Add(msgBytes(&pgproto3.Parse{Query: "DECLARE c CURSOR WITH HOLD FOR SELECT 1"}, &pgproto3.Bind{}, &pgproto3.Execute{}, &pgproto3.Sync{},
+		&pgproto3.Describe{ObjectType: 'P', Name: "c"}, &pgproto3.Execute{Portal: "c", MaxRows: 1}, &pgproto3.Close{ObjectType: 'P', Name: "c"}, &pgproto3.Sync{}))
+	f.Add(msgBytes(&pgproto3.Query{String: "BEGIN ISOLATION LEVEL REPEATABLE READ; SAVEPOINT a; DECLARE c CURSOR FOR SELECT k FROM kv FOR SHARE NOWAIT; " +
+		"FETCH c; SELECT pg_advisory_xact_lock(1); ROLLBACK TO a; FETCH c; COMMIT"}))
 	f.Fuzz(func(t *testing.T, input []byte) {
 		srv := NewServer(&instantRuntime{}, Config{})
 		p := &pipe{in: bytes.NewReader(append(startupBytes(), input...))}

@@ -2,7 +2,9 @@ package fakepg
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/poolsim/poolsim/fakepg/engine"
@@ -11,12 +13,29 @@ import (
 // DefaultMaxConnections is PostgreSQL's max_connections default.
 const DefaultMaxConnections = 100
 
+// DefaultSuperuserReservedConnections is PostgreSQL's
+// superuser_reserved_connections default.
+const DefaultSuperuserReservedConnections = 3
+
 // Config configures a Server. The zero value is PostgreSQL's defaults with
 // trust authentication.
 type Config struct {
 	// MaxConnections is the number of concurrent sessions; one more gets
 	// FATAL 53300 "sorry, too many clients already". 0 means 100.
 	MaxConnections int
+	// SuperuserReservedConnections is superuser_reserved_connections: a
+	// session of a role that is not a superuser, once authenticated, gets
+	// FATAL 53300 "remaining connection slots are reserved for
+	// non-replication superuser connections" when fewer slots than this
+	// are free. 0 means PostgreSQL's default, 3, lowered to
+	// MaxConnections-1 for a smaller MaxConnections (with which PostgreSQL
+	// would not start); a negative value reserves none. A value set that
+	// is not less than MaxConnections makes NewServer panic, as PostgreSQL
+	// refuses to start.
+	SuperuserReservedConnections int
+	// Superusers names the roles that are superusers (is_superuser, the
+	// reserved slots). Nil means only "postgres" is.
+	Superusers []string
 	// Password, if set, makes the server ask for a cleartext password
 	// (AuthenticationCleartextPassword) and check it.
 	Password string
@@ -45,10 +64,23 @@ func NewServer(rt engine.Runtime, cfg Config) *Server {
 	if cfg.MaxConnections == 0 {
 		cfg.MaxConnections = DefaultMaxConnections
 	}
+	switch {
+	case cfg.SuperuserReservedConnections == 0:
+		cfg.SuperuserReservedConnections = min(DefaultSuperuserReservedConnections, cfg.MaxConnections-1)
+	case cfg.SuperuserReservedConnections < 0:
+		cfg.SuperuserReservedConnections = 0
+	}
+	if cfg.SuperuserReservedConnections >= cfg.MaxConnections {
+		panic(fmt.Sprintf("fakepg: superuser_reserved_connections (%d) must be less than max_connections (%d)",
+			cfg.SuperuserReservedConnections, cfg.MaxConnections))
+	}
 	s := &Server{cfg: cfg, rt: rt, db: engine.NewDB(rt), nextPID: 4200}
 	if cfg.DeadlockTimeout > 0 {
 		s.db.DeadlockTimeout = cfg.DeadlockTimeout
 	}
+	s.db.Superusers = cfg.Superusers
+	s.db.SetServerParameter("max_connections", strconv.Itoa(cfg.MaxConnections))
+	s.db.SetServerParameter("superuser_reserved_connections", strconv.Itoa(cfg.SuperuserReservedConnections))
 	s.mu = rt.NewMutex("postmaster")
 	return s
 }
@@ -85,6 +117,15 @@ func (s *Server) admit() (pid int32, ok bool) {
 	s.active++
 	s.nextPID++
 	return s.nextPID, true
+}
+
+// reservedOnly reports whether no more than the superuser-reserved slots
+// are free (HaveNFreeProcs), counting the caller's own as taken.
+func (s *Server) reservedOnly() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := s.cfg.SuperuserReservedConnections
+	return n > 0 && s.cfg.MaxConnections-s.active < n
 }
 
 // release uncounts a session.

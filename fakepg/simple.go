@@ -39,21 +39,13 @@ func (b *backend) simpleQuery(body []byte) {
 		}
 		if err != nil {
 			if res != nil {
-				if res.Columns != nil {
-					b.sendRowDescription(res.Columns, nil)
-					b.sendRows(res, nil, res.Rows)
-				}
-				b.sendNotices(res)
+				b.sendSimpleResult(res)
 			}
 			b.sendError(err) // the command is already aborted
 			b.readyForQuery()
 			return
 		}
-		if res.Columns != nil {
-			b.sendRowDescription(res.Columns, nil)
-		}
-		b.sendRows(res, nil, res.Rows)
-		b.sendNotices(res)
+		b.sendSimpleResult(res)
 		b.sendCommandComplete(res.Tag)
 	}
 	b.readyForQuery()
@@ -114,13 +106,6 @@ func (b *backend) failSimple(e *engine.Error) {
 	b.readyForQuery()
 }
 
-// sendNotices sends the warnings a statement raised.
-func (b *backend) sendNotices(res *engine.Result) {
-	for _, n := range res.Notices {
-		b.sendError(n)
-	}
-}
-
 // parseError converts a parser error into an ErrorResponse.
 func parseError(err error) *engine.Error {
 	if pe, ok := err.(*sqlparse.Error); ok {
@@ -132,6 +117,6 @@ func parseError(err error) *engine.Error {
 // dropUnnamed drops the unnamed statement and portal, as a simple query
 // does.
 func (b *backend) dropUnnamed() {
-	delete(b.stmts, "")
+	b.unnamed = nil
 	delete(b.portals, "")
 }

@@ -45,10 +45,15 @@ func (b *backend) startup() error {
 			return err
 		}
 	}
+	b.send(&pgproto3.AuthenticationOk{})
+	if !b.srv.db.IsSuperuser(user) && b.srv.reservedOnly() {
+		// checked after authentication, as InitPostgres does
+		return errFatal{code: engine.TooManyConnections, msg: "remaining connection slots are reserved for non-replication superuser connections"}
+	}
 	b.sess = b.srv.db.NewSession(pid, user, params["application_name"])
 	b.sess.Database = params["database"]
 	b.sess.OnTransactionEnd = b.dropPortals
-	b.send(&pgproto3.AuthenticationOk{})
+	b.sess.Portals = b
 	for _, name := range sortedKeys(params) {
 		switch name {
 		case "user", "database", "options", "replication", "application_name":

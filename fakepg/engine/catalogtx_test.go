@@ -127,3 +127,33 @@ func TestCatalogRefusals(t *testing.T) {
 		{"SELECT k FROM kv FOR SHARE", "SELECT 0"},
 	})
 }
+
+// A cursor over a join evaluates the ON conditions as its FETCHes reach
+// the rows (an error comes with the FETCH that meets it, not with
+// DECLARE), reads every table through its DECLARE's snapshot, and keeps
+// its tables from being dropped by its own session: with PostgreSQL's
+// error for a table without an index, refused for one with an index
+// (whose name PostgreSQL's error gives when its plan scans the index).
+func TestCursorOverJoin(t *testing.T) {
+	inWorld(t, sim.Zeros(), func(w *sim.World, db *DB) {
+		w.Go("t", func() {
+			a, b := db.NewSession(1, "postgres", ""), db.NewSession(2, "postgres", "")
+			exec(a, "CREATE TABLE cu (id int)")
+			exec(a, "CREATE TABLE cj (id int PRIMARY KEY, cu int, d int)")
+			exec(a, "INSERT INTO cu VALUES (1), (2)")
+			exec(a, "INSERT INTO cj VALUES (10, 1, 1), (11, 2, 0)")
+			want(t, exec(a, "BEGIN; DECLARE z CURSOR FOR SELECT cu.id, cj.id FROM cu JOIN cj ON 10 / cj.d > 0 AND cj.cu = cu.id"), "BEGIN; DECLARE CURSOR")
+			exec(b, "INSERT INTO cj VALUES (12, 1, 3)")
+			want(t, exec(a, "FETCH 1 z"), "1|10; FETCH 1")
+			want(t, exec(a, "FETCH ALL z"), "ERROR 22012 division by zero")
+			exec(a, "ROLLBACK")
+			want(t, exec(a, "BEGIN; DECLARE c CURSOR FOR SELECT * FROM cu, cj"), "BEGIN; DECLARE CURSOR")
+			want(t, exec(a, "DROP TABLE cu"), `ERROR 55006 cannot DROP TABLE "cu" because it is being used by active queries in this session`)
+			exec(a, "ROLLBACK")
+			want(t, exec(a, "BEGIN; DECLARE c CURSOR FOR SELECT * FROM cu, cj"), "BEGIN; DECLARE CURSOR")
+			want(t, exec(a, "DROP TABLE cj"), "ERROR 0A000 poolsim does not support dropping a table with an index that an open cursor of the session reads")
+			want(t, exec(a, "ROLLBACK; BEGIN; DECLARE c CURSOR FOR SELECT * FROM cu, cj; CLOSE c; DROP TABLE cj; ROLLBACK"),
+				"ROLLBACK; BEGIN; DECLARE CURSOR; CLOSE CURSOR; DROP TABLE; ROLLBACK")
+		})
+	})
+}

@@ -39,6 +39,13 @@ type DB struct {
 	commitSeq uint64
 	snapshots []*Snapshot
 
+	advisory     advisoryTable
+	serverParams []Report // server-wide parameter values (SetServerParameter)
+
+	// Superusers names the roles that are superusers; nil means only
+	// DefaultSuperuser is. Set it before serving sessions.
+	Superusers []string
+
 	// DeadlockTimeout is how long a lock waiter waits before checking for
 	// a deadlock (deadlock_timeout).
 	DeadlockTimeout time.Duration

@@ -622,6 +622,17 @@ func (s *Session) execDropTable(st *sqlparse.DropTableStmt, res *Result) error {
 		}
 	}
 	for _, t := range drop {
+		if !s.cursorReads(t) {
+			continue
+		}
+		if len(t.indexes) > 0 {
+			// PostgreSQL names the index when the cursor's plan scans
+			// it, which depends on its planner
+			return errorf(FeatureNotSupported, "poolsim does not support dropping a table with an index that an open cursor of the session reads")
+		}
+		return errorf("55006", "cannot DROP TABLE \"%s\" because it is being used by active queries in this session", t.Name)
+	}
+	for _, t := range drop {
 		s.db.assignXid(s.tx)
 		t.dropped = s.tx
 		s.tx.rememberCatalog(catalogUndo{kind: undoDrop, table: t})

@@ -7,9 +7,12 @@
 // COMMITTED or REPEATABLE READ (txmode.go), row locks of three strengths
 // held to commit (rowlock.go), relation locks held to commit (rellock.go),
 // savepoints (savepoint.go), lock waits the scheduler can see, deadlock
-// detection after deadlock_timeout, and PostgreSQL's transaction block
-// state machine (xact.c), so that transaction status, warnings and errors
-// follow PostgreSQL 15.
+// detection after deadlock_timeout over one graph of row lock, relation
+// lock and advisory lock waits (deadlock.go), and PostgreSQL's transaction
+// block state machine (xact.c), so that transaction status, warnings and
+// errors follow PostgreSQL 15. Sessions keep cursors, named prepared
+// statements and advisory locks as PostgreSQL's backends do (cursor.go,
+// prepare.go, advisory.go).
 //
 // A Session executes analysed statements (Plans) for one connection; the
 // wire protocol lives in package fakepg. A statement's work on the shared

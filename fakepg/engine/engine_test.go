@@ -155,19 +155,19 @@ func TestDeadlockVictimIsTheFirstWaiter(t *testing.T) {
 }
 
 func TestDeadlockReportText(t *testing.T) {
-	a := &Txn{sess: &Session{PID: 10}, xid: 731}
-	b := &Txn{sess: &Session{PID: 20}, xid: 732}
+	sa, sb, sc := &Session{PID: 10}, &Session{PID: 20}, &Session{PID: 30}
+	a, b, c := &Txn{sess: sa, xid: 731}, &Txn{sess: sb, xid: 732}, &Txn{sess: sc}
+	sa.tx, sb.tx, sc.tx = a, b, c
 	a.waitingFor, b.waitingFor = b, a
-	cycle := waitCycle(a)
+	cycle := deadlockCycle(sa)
 	if len(cycle) != 2 {
 		t.Fatalf("cycle %v", cycle)
 	}
-	e := deadlockError(cycle, `while updating tuple (0,1) in relation "kv"`)
+	e := deadlockReport(cycle, `while updating tuple (0,1) in relation "kv"`)
 	want(t, e.Detail, "Process 10 waits for ShareLock on transaction 732; blocked by process 20.\n"+
 		"Process 20 waits for ShareLock on transaction 731; blocked by process 10.")
-	c := &Txn{sess: &Session{PID: 30}}
 	c.waitingFor = a // waits into the cycle but is not part of it
-	if waitCycle(c) != nil {
+	if deadlockCycle(sc) != nil {
 		t.Fatal("a waiter outside a cycle was reported as deadlocked")
 	}
 }

@@ -15,6 +15,13 @@ type Result struct {
 	Rows    [][]Value
 	Tag     Tag      // the CommandComplete tag
 	Notices []*Error // warnings and notices raised, in order
+	// NoticeRows, if not nil, says for each notice how many rows had been
+	// produced when it was raised, so that it goes out between them (-1:
+	// before the row description). Nil sends every notice after the rows.
+	NoticeRows []int
+	// Binary says the simple protocol sends the rows in binary format
+	// (a FETCH from a BINARY cursor).
+	Binary bool
 
 	first [1][]Value // room for the first row: most results have at most one
 }
@@ -106,40 +113,23 @@ func project(exprs []*cexpr, en *env, row []Value) ([]Value, error) {
 // noTable is the one row a SELECT without FROM reads.
 var noTable = []scanned{{ver: &version{}}}
 
+// A SELECT runs in stages that a cursor (cursor.go) runs too, lazily:
+// its FROM clause's rows through a snapshot (selectSource), the WHERE
+// (filterRows), then either the aggregate or the LIMIT (limitCount) and
+// ORDER BY (sortRows), then, row by row, the locking clause
+// (lockSelected) and the select list (project).
+
 func (s *Session) execSelect(p *Plan, en *env, res *Result) error {
-	var rows []scanned
-	if t := p.sc.table; t != nil {
-		var all []scanned
-		if len(p.sc.rels) > 1 {
-			joined, err := s.joinRows(p, en)
-			if err != nil {
-				return err
-			}
-			all = joined
-		} else {
-			all = s.scanTable(t, s.scanned[:0])
-			s.scanned = all[:0]
-		}
-		rows = all[:0] // the matching rows, filtered in place
-		for _, r := range all {
-			ok, err := p.matches(en, r.ver.vals)
-			if err != nil {
-				return err
-			}
-			if ok {
-				rows = append(rows, r)
-			}
-		}
-	} else {
-		rows = noTable
-		if p.where != nil {
-			if ok, err := p.matches(en, nil); err != nil || !ok {
-				rows = nil
-				if err != nil {
-					return err
-				}
-			}
-		}
+	all, err := s.selectSource(p, en, s.snap, s.scanned[:0])
+	if err != nil {
+		return err
+	}
+	if len(p.sc.rels) == 1 {
+		s.scanned = all[:0]
+	}
+	rows, err := p.filterRows(en, all)
+	if err != nil {
+		return err
 	}
 	if p.aggregate {
 		out, err := p.aggregateRow(en, rows)
@@ -149,17 +139,9 @@ func (s *Session) execSelect(p *Plan, en *env, res *Result) error {
 		res.Rows, res.Tag = append(res.Rows, out), countTag("SELECT", 1)
 		return nil
 	}
-	limit := int64(-1)
-	if p.limit != nil {
-		v, err := p.limit.eval(en)
-		if err != nil {
-			return err
-		}
-		if v != nil {
-			if limit = v.(int64); limit < 0 {
-				return newError("2201W", "LIMIT must not be negative")
-			}
-		}
+	limit, err := p.limitCount(en)
+	if err != nil {
+		return err
 	}
 	// Rows are sorted on their sort keys, then projected and sent one by
 	// one, so a projection error follows the rows before it (PostgreSQL
@@ -171,16 +153,12 @@ func (s *Session) execSelect(p *Plan, en *env, res *Result) error {
 		if limit >= 0 && int64(len(res.Rows)) >= limit {
 			break
 		}
-		ver := r.ver
-		if p.locking != nil && r.slot != nil {
-			cur, ok, err := s.lockAndRecheck(p, en, r, lockModeOf(p.locking.Strength), p.locking.Wait, "locking")
-			if err != nil {
-				return err
-			}
-			if !ok {
-				continue
-			}
-			ver = cur
+		ver, ok, err := s.lockSelected(p, en, r)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
 		}
 		out, err := project(p.targets, en, ver.vals)
 		if err != nil {
@@ -190,6 +168,77 @@ func (s *Session) execSelect(p *Plan, en *env, res *Result) error {
 	}
 	res.Tag = countTag("SELECT", len(res.Rows))
 	return nil
+}
+
+// selectSource returns the rows a SELECT's FROM clause produces through
+// snap, in heap order: the table's rows snap sees (appended to buf), the
+// rows of a join (see joinIter), or the one row of a SELECT without FROM
+// (shared: not to be written).
+func (s *Session) selectSource(p *Plan, en *env, snap *Snapshot, buf []scanned) ([]scanned, error) {
+	switch t := p.sc.table; {
+	case t == nil:
+		return noTable, nil
+	case len(p.sc.rels) > 1:
+		return s.newJoinIter(p, snap).all(en)
+	}
+	return s.scanTable(p.sc.table, snap, buf), nil
+}
+
+// filterRows returns the rows of selectSource that the WHERE accepts,
+// filtered in place.
+func (p *Plan) filterRows(en *env, rows []scanned) ([]scanned, error) {
+	if p.where == nil {
+		return rows, nil
+	}
+	if p.sc.table == nil {
+		if ok, err := p.matches(en, nil); err != nil || !ok {
+			return nil, err
+		}
+		return rows, nil
+	}
+	kept := rows[:0]
+	for _, r := range rows {
+		ok, err := p.matches(en, r.ver.vals)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			kept = append(kept, r)
+		}
+	}
+	return kept, nil
+}
+
+// limitCount evaluates the LIMIT: -1 without one or for LIMIT NULL.
+func (p *Plan) limitCount(en *env) (int64, error) {
+	if p.limit == nil {
+		return -1, nil
+	}
+	v, err := p.limit.eval(en)
+	if err != nil || v == nil {
+		return -1, err
+	}
+	n := v.(int64)
+	if n < 0 {
+		return -1, newError("2201W", "LIMIT must not be negative")
+	}
+	return n, nil
+}
+
+// lockSelected applies the SELECT's locking clause to a row about to be
+// returned (PostgreSQL's LockRows node) and returns the version to
+// project, or false when the row is left out (see lockAndRecheck). A row
+// that the transaction itself changed after the scan's snapshot was taken
+// (by a command after a cursor's DECLARE) is left out, as LockRows skips a
+// tuple its own later command updated or deleted.
+func (s *Session) lockSelected(p *Plan, en *env, r scanned) (*version, bool, error) {
+	if p.locking == nil || r.slot == nil {
+		return r.ver, true, nil
+	}
+	if r.slot.writer == s.tx && r.slot.latest(s.tx) != r.ver {
+		return nil, false, nil
+	}
+	return s.lockAndRecheck(p, en, r, lockModeOf(p.locking.Strength), p.locking.Wait, "locking")
 }
 
 // aggregateRow computes a select list of aggregates (and constants) over

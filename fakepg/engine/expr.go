@@ -58,6 +58,7 @@ type env struct {
 	excluded []Value // ON CONFLICT's proposed row
 	params   []Value
 	sess     *Session
+	res      *Result // the statement's result, for the notices it raises
 }
 
 // output prepares a result value of type t for the client (see
@@ -438,6 +439,9 @@ func (sc *scope) compileFunc(x *sqlparse.FuncCall) (*cexpr, *Error) {
 			}
 			return c, nil
 		}
+	}
+	if ok, err := sc.compileSessionFunc(x, args, c); ok || err != nil {
+		return c, err
 	}
 	if b, ok, err := sc.compileBuiltin(x, args); ok {
 		return b, err

@@ -21,6 +21,10 @@ type gucDef struct {
 	enum []string
 	// noResetAll keeps RESET ALL from resetting it (GUC_NO_RESET_ALL).
 	noResetAll bool
+
+	// postmaster marks a read-only parameter the server sets at start
+	// (PGC_POSTMASTER), which SET says needs a restart.
+	postmaster bool
 }
 
 // gucDefs are the parameters the engine knows, sorted by name ignoring
@@ -40,7 +44,7 @@ var gucDefs = []gucDef{
 	{name: "IntervalStyle", def: "postgres", report: true},
 	{name: "is_superuser", def: "off", report: true, readOnly: true},
 	{name: "lock_timeout", def: "0", unit: "ms"},
-	{name: "max_connections", def: "100", readOnly: true},
+	{name: "max_connections", def: "100", readOnly: true, postmaster: true},
 	{name: "search_path", def: `"$user", public`},
 	{name: "server_encoding", def: "UTF8", report: true, readOnly: true},
 	{name: "server_version", def: ServerVersion, report: true, readOnly: true},
@@ -48,6 +52,7 @@ var gucDefs = []gucDef{
 	{name: "session_authorization", report: true},
 	{name: "standard_conforming_strings", def: "on", report: true, boolean: true},
 	{name: "statement_timeout", def: "0", unit: "ms"},
+	{name: "superuser_reserved_connections", def: "3", readOnly: true, postmaster: true},
 	{name: "TimeZone", def: "UTC", report: true},
 	{name: "transaction_deferrable", def: "off", boolean: true, noResetAll: true},
 	{name: "transaction_isolation", def: "read committed", enum: isolationLevels, noResetAll: true},
@@ -164,7 +169,7 @@ func (g *gucState) set(name string, value string, local bool) *Error {
 		return errorf(UndefinedObject, "unrecognized configuration parameter \"%s\"", name)
 	}
 	if d.readOnly {
-		return errorf(CantChangeRuntimeParam, "parameter \"%s\" cannot be changed", d.name)
+		return d.cannotChange()
 	}
 	v, err := normalizeGUC(d, value)
 	if err != nil {
@@ -333,7 +338,7 @@ func (g *gucState) reset(name string) *Error {
 		return errorf(UndefinedObject, "unrecognized configuration parameter \"%s\"", name)
 	}
 	if d.readOnly {
-		return errorf(CantChangeRuntimeParam, "parameter \"%s\" cannot be changed", d.name)
+		return d.cannotChange()
 	}
 	v := g.resetValue(d)
 	if g.check != nil {
@@ -382,4 +387,12 @@ func (s *Session) Reports() []Report {
 		out = append(out, Report{d.name, v})
 	}
 	return out
+}
+
+// cannotChange is the error for SET or RESET of a read-only parameter.
+func (d *gucDef) cannotChange() *Error {
+	if d.postmaster {
+		return errorf(CantChangeRuntimeParam, "parameter \"%s\" cannot be changed without restarting the server", d.name)
+	}
+	return errorf(CantChangeRuntimeParam, "parameter \"%s\" cannot be changed", d.name)
 }

@@ -1,6 +1,10 @@
 package engine
 
-import "github.com/poolsim/poolsim/fakepg/sqlparse"
+import (
+	"slices"
+
+	"github.com/poolsim/poolsim/fakepg/sqlparse"
+)
 
 // Joins: a FROM list of tables joined by commas, CROSS JOIN and INNER
 // JOIN ... ON runs as a nested loop, each table's rows (in heap order)
@@ -40,52 +44,83 @@ func (s *Session) planJoins(p *Plan, joins []sqlparse.Join, mode relLockMode) *E
 	return nil
 }
 
-// joinRows returns the rows of the plan's FROM list joined, ON
-// conditions applied.
-func (s *Session) joinRows(p *Plan, en *env) ([]scanned, error) {
-	rels := p.sc.rels
-	rows := [][]Value{nil}
-	for i, r := range rels {
-		var next [][]Value
-		inner := s.scanTable(r.table, nil)
-		var on *cexpr
-		if i > 0 {
-			on = p.joinOn[i-1]
-		}
-		for _, left := range rows {
-			for _, right := range inner {
-				row := make([]Value, 0, len(left)+len(right.ver.vals))
-				row = append(append(row, left...), right.ver.vals...)
-				if on != nil {
-					en.row = row
-					v, err := on.eval(en)
-					if err != nil {
-						return nil, err
-					}
-					if v != true {
-						continue
-					}
-				}
-				next = append(next, row)
-			}
-		}
-		rows = next
-	}
-	out := make([]scanned, len(rows))
-	for i, row := range rows {
-		out[i] = scanned{ver: &version{vals: row}}
-	}
-	return out, nil
+// joinIter produces the rows of a plan's FROM list joined, in nested
+// loops over the rows each FROM item showed through a snapshot (taken when
+// the iterator is made), each item's ON condition evaluated when a row of
+// it is joined to the rows before it. A SELECT runs it to the end at once
+// (all); a cursor runs it as its FETCHes reach the rows, so that the ON
+// conditions are evaluated, and fail, when PostgreSQL's join evaluates
+// them.
+type joinIter struct {
+	on    []*cexpr    // per FROM item after the first, its ON condition (or nil)
+	inner [][]scanned // per FROM item, its rows
+	pos   []int       // per FROM item, the index of its current row; -1 before the first
+	width []int       // per FROM item, the joined row's width before its columns
+	row   []Value     // the joined row so far
+	level int         // the FROM item to advance next; -1 once every row was produced
 }
 
-// scanTable appends the rows of t the running statement sees through its
-// snapshot to buf, in heap order; a system catalog's rows are computed
-// for the same snapshot.
-func (s *Session) scanTable(t *Table, buf []scanned) []scanned {
-	if t.system == nil {
-		return t.scan(s.tx, s.snap, buf)
+// newJoinIter returns an iterator over the rows of p's FROM list, read
+// through snap.
+func (s *Session) newJoinIter(p *Plan, snap *Snapshot) *joinIter {
+	rels := p.sc.rels
+	j := &joinIter{on: p.joinOn, inner: make([][]scanned, len(rels)), pos: make([]int, len(rels)), width: make([]int, len(rels))}
+	for i, r := range rels {
+		j.inner[i] = s.scanTable(r.table, snap, nil)
+		j.pos[i], j.width[i] = -1, r.offset
 	}
-	for _, row := range t.system(s, s.snap) {
+	return j
+}
+
+// next returns the next joined row, a slice of its own, or nil after the
+// last.
+func (j *joinIter) next(en *env) ([]Value, error) {
+	last := len(j.inner) - 1
+	for j.level >= 0 {
+		k := j.level
+		if j.pos[k]++; j.pos[k] >= len(j.inner[k]) {
+			j.pos[k] = -1
+			j.level--
+			continue
+		}
+		j.row = append(j.row[:j.width[k]], j.inner[k][j.pos[k]].ver.vals...)
+		if k > 0 && j.on[k-1] != nil {
+			en.row = j.row
+			v, err := j.on[k-1].eval(en)
+			if err != nil {
+				return nil, err
+			}
+			if v != true {
+				continue
+			}
+		}
+		if k == last {
+			return slices.Clone(j.row), nil // the next call advances item k
+		}
+		j.level = k + 1
+	}
+	return nil, nil
+}
+
+// all returns the joined rows not produced yet.
+func (j *joinIter) all(en *env) ([]scanned, error) {
+	var out []scanned
+	for {
+		row, err := j.next(en)
+		if err != nil || row == nil {
+			return out, err
+		}
+		out = append(out, scanned{ver: &version{vals: row}})
+	}
+}
+
+// scanTable appends the rows of t snap sees to buf, in heap order; a
+// system catalog's rows are computed for the same snapshot.
+func (s *Session) scanTable(t *Table, snap *Snapshot, buf []scanned) []scanned {
+	if t.system == nil {
+		return t.scan(s.tx, snap, buf)
+	}
+	for _, row := range t.system(s, snap) {
 		buf = append(buf, scanned{ver: &version{vals: row}})
 	}
 	return buf

@@ -62,6 +62,8 @@ type Plan struct {
 	// pathDependent marks a plan that resolved a name at planning time
 	// outside FROM (a regclass literal).
 	pathDependent bool
+
+	sessionPlan
 }
 
 // planLock is a relation lock a statement takes, with the position of
@@ -178,6 +180,9 @@ func (s *Session) prepare(stmt sqlparse.Stmt, params *paramTypes) (*Plan, *Error
 		p.Columns = []ResultColumn{{Name: name, Type: Text}}
 	case *sqlparse.SetStmt, *sqlparse.ResetStmt, *sqlparse.SetTransactionStmt,
 		*sqlparse.CreateTableStmt, *sqlparse.DropTableStmt:
+	case *sqlparse.DeclareStmt, *sqlparse.FetchStmt, *sqlparse.CloseStmt,
+		*sqlparse.PrepareStmt, *sqlparse.ExecuteStmt, *sqlparse.DeallocateStmt:
+		err = s.planSessionStmt(p, st)
 	default:
 		return nil, newError(FeatureNotSupported, "poolsim does not support this statement")
 	}

@@ -51,10 +51,6 @@ type relLock struct {
 	mode relLockMode
 }
 
-// databaseOID is the OID of the database every session is connected to
-// (PostgreSQL's "postgres" database), for deadlock reports.
-const databaseOID = 5
-
 // heldMode returns the mode tx holds on t, or 0.
 func (t *Table) heldMode(tx *Txn) relLockMode {
 	for _, l := range t.locks {

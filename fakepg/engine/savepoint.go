@@ -13,8 +13,10 @@ import (
 // since it began (rows written, tables created and dropped, see
 // catalogtx.go), releases the row and relation locks taken since (waiters
 // proceed, as PostgreSQL's subtransaction XID lock is released), restores
-// the settings, and starts it again. Names may repeat: a name means the
-// most recent savepoint of that name.
+// the settings, drops the cursors declared since and releases the
+// transaction-level advisory locks taken since (sessionobjects.go), and
+// starts it again. Names may repeat: a name means the most recent
+// savepoint of that name.
 //
 // A change a savepoint may undo is recorded as an undoRecord before it is
 // made: the row as the transaction had it (its lock, and its uncommitted
@@ -31,6 +33,7 @@ type subxact struct {
 	name        string
 	undo        int      // len(Session.undo) when it began
 	catalogUndo int      // len(Session.catalogUndo) when it began
+	advisory    int      // len(Session.advisorySub) when it began
 	gucs        gucSaved // the settings when it began
 	aborted     bool     // an error aborted it; only ROLLBACK TO or ROLLBACK may follow
 }
@@ -95,6 +98,7 @@ func (s *Session) abortSubxact() {
 	s.db.undoTo(s.tx, sub.undo)
 	s.db.undoCatalogTo(s.tx, sub.catalogUndo)
 	s.gucs.restore(sub.gucs)
+	s.abortSubObjects(len(s.subs), sub.advisory)
 	sub.aborted = true
 }
 
@@ -129,7 +133,8 @@ func (s *Session) execSavepoint(st *sqlparse.TransactionStmt, res *Result) *Erro
 		if !inBlock {
 			return outsideBlock("SAVEPOINT")
 		}
-		s.subs = append(s.subs, subxact{name: st.Savepoint, undo: len(s.undo), catalogUndo: len(s.catalogUndo), gucs: s.gucs.save()})
+		s.subs = append(s.subs, subxact{name: st.Savepoint, undo: len(s.undo), catalogUndo: len(s.catalogUndo),
+			advisory: len(s.advisorySub), gucs: s.gucs.save()})
 	case sqlparse.TxRelease:
 		res.Tag = plainTag("RELEASE")
 		if !inBlock {
@@ -140,6 +145,7 @@ func (s *Session) execSavepoint(st *sqlparse.TransactionStmt, res *Result) *Erro
 			return noSavepoint(st.Savepoint)
 		}
 		s.subs = s.subs[:i]
+		s.releaseSubObjects(i)
 		if len(s.subs) == 0 {
 			// only the transaction's end undoes what is left
 			clear(s.undo)
@@ -160,6 +166,7 @@ func (s *Session) execSavepoint(st *sqlparse.TransactionStmt, res *Result) *Erro
 		s.db.undoTo(s.tx, sub.undo)
 		s.db.undoCatalogTo(s.tx, sub.catalogUndo)
 		s.gucs.restore(sub.gucs)
+		s.abortSubObjects(i+1, sub.advisory)
 		sub.aborted = false
 	}
 	return nil

@@ -53,15 +53,26 @@ type Session struct {
 	// currvals are the values nextval last gave the session, by
 	// sequence OID (currval); lookup only.
 	currvals map[uint32]int64
+	// waitBlocked, while the transaction waits for a row lock
+	// (Txn.waitingFor), reports whether the holder still keeps it waiting.
+	// It is the session's, not the transaction's, to keep Txn small.
+	waitBlocked func() bool
 	// OnTransactionEnd, if set, is called whenever the session's
 	// transaction ends (commit or rollback): portals die with it.
 	OnTransactionEnd func()
+
+	sessionObjects
 }
 
-// NewSession starts a session for user. The user "postgres" is a
-// superuser.
+// NewSession starts a session for user, a superuser if db.IsSuperuser
+// says so, with the server's parameter values.
 func (db *DB) NewSession(pid int32, user, appName string) *Session {
-	s := &Session{PID: pid, User: user, db: db, gucs: newGUCState(user, appName, user == "postgres")}
+	g := newGUCState(user, appName, db.IsSuperuser(user))
+	for _, p := range db.serverParams {
+		g.vals[p.Name] = p.Value
+		g.resets[p.Name] = p.Value
+	}
+	s := &Session{PID: pid, User: user, db: db, gucs: g}
 	s.gucs.check = s.checkSetting
 	return s
 }
@@ -73,6 +84,7 @@ func (s *Session) Close() {
 	if s.block != blockDefault {
 		s.endTxn(false)
 	}
+	s.closeObjects()
 }
 
 // SetStartupParameter applies a parameter from the startup packet; RESET

@@ -18,7 +18,8 @@ import "github.com/poolsim/poolsim/fakepg/sqlparse"
 // Under READ COMMITTED every statement takes a new snapshot; under
 // REPEATABLE READ the transaction's first statement takes the one all its
 // statements read with. A snapshot that is read from outside the critical
-// section of the statement that took it (a cursor's) must be held with
+// section of the statement that took it (a cursor's: its FETCHes read with
+// a copy of its DECLARE's, see DB.keepSnapshot) must be held with
 // DB.holdSnapshot and released with DB.releaseSnapshot, so that the
 // versions it sees are kept.
 type Snapshot struct {
@@ -55,13 +56,14 @@ func (db *DB) releaseSnapshot(snap *Snapshot) {
 
 // needsSnapshot reports whether stmt reads with a snapshot, as
 // PostgreSQL's analyze_requires_snapshot and PlannedStmtRequiresSnapshot
-// decide: every statement but transaction control, SET, SHOW and RESET.
-// The first one of a transaction fixes its isolation level and, under
-// REPEATABLE READ, its snapshot.
+// decide: every statement but transaction control, SET, SHOW, RESET and
+// FETCH or MOVE (which read with their cursor's snapshot). The first one
+// of a transaction fixes its isolation level and, under REPEATABLE READ,
+// its snapshot.
 func needsSnapshot(stmt sqlparse.Stmt) bool {
 	switch stmt.(type) {
 	case *sqlparse.TransactionStmt, *sqlparse.SetStmt, *sqlparse.ShowStmt, *sqlparse.ResetStmt,
-		*sqlparse.SetTransactionStmt:
+		*sqlparse.SetTransactionStmt, *sqlparse.FetchStmt:
 		return false
 	}
 	return true
@@ -79,8 +81,8 @@ func (db *DB) keepSnapshot(snap *Snapshot) *Snapshot {
 // NoteSnapshot records that the extended protocol's Parse of stmt, or its
 // Bind with params parameter values, used the transaction's snapshot, as
 // PostgreSQL's exec_parse_message and exec_bind_message take one for the
-// statements parse analysis needs it for (SELECT, INSERT, UPDATE, DELETE;
-// Bind also for any statement with parameters). From then on the
+// statements parse analysis needs it for (SELECT, INSERT, UPDATE, DELETE,
+// DECLARE; Bind also for any statement with parameters). From then on the
 // transaction's isolation level is fixed and SET TRANSACTION fails with
 // 25001. The snapshot itself is taken by the first statement that
 // executes, under the database's mutex, which for a batch of Parse, Bind
@@ -88,7 +90,8 @@ func (db *DB) keepSnapshot(snap *Snapshot) *Snapshot {
 // state, so it takes no lock.
 func (s *Session) NoteSnapshot(stmt sqlparse.Stmt, params int) {
 	switch stmt.(type) {
-	case *sqlparse.SelectStmt, *sqlparse.InsertStmt, *sqlparse.UpdateStmt, *sqlparse.DeleteStmt:
+	case *sqlparse.SelectStmt, *sqlparse.InsertStmt, *sqlparse.UpdateStmt, *sqlparse.DeleteStmt,
+		*sqlparse.DeclareStmt:
 	default:
 		if params == 0 {
 			return
@@ -135,14 +138,15 @@ func (s *Session) transactionSnapshot() {
 }
 
 // analysisSnapshot takes the snapshot PostgreSQL takes before it analyses
-// a SELECT, INSERT, UPDATE or DELETE (analyze_requires_snapshot), or
-// revalidates its plan: the isolation level is fixed, and under
+// a SELECT, INSERT, UPDATE, DELETE or DECLARE (analyze_requires_snapshot),
+// or revalidates its plan: the isolation level is fixed, and under
 // REPEATABLE READ the transaction's snapshot is taken then, so a first
 // statement that waits for a relation lock during analysis reads as of
 // before the wait. The caller holds the database's mutex.
 func (s *Session) analysisSnapshot(stmt sqlparse.Stmt) {
 	switch stmt.(type) {
-	case *sqlparse.SelectStmt, *sqlparse.InsertStmt, *sqlparse.UpdateStmt, *sqlparse.DeleteStmt:
+	case *sqlparse.SelectStmt, *sqlparse.InsertStmt, *sqlparse.UpdateStmt, *sqlparse.DeleteStmt,
+		*sqlparse.DeclareStmt:
 		s.fixIsolation()
 		s.transactionSnapshot()
 	}

@@ -70,14 +70,22 @@ func (s *Session) runSimple(stmt sqlparse.Stmt, plan *Plan, implicit, last bool)
 	if err != nil {
 		return res, planned, err
 	}
+	var ferr *Error
 	switch {
 	case last:
 		if implicit {
 			s.endImplicitBlock()
 		}
-		s.finishCommand()
+		ferr = s.finishCommand()
 	case plan.TransactionControl:
-		s.finishCommand()
+		ferr = s.finishCommand()
+	}
+	if ferr != nil {
+		// the commit failed after the statement's rows went out
+		if res.Columns == nil {
+			res = nil
+		}
+		return res, planned, ferr
 	}
 	return res, planned, nil
 }
@@ -116,7 +124,9 @@ func (s *Session) Execute(p *Plan, params []Value) (*Result, *Error) {
 	}
 	res, err := s.execute(p, params)
 	if err == nil && p.TransactionControl {
-		s.finishCommand()
+		if err = s.finishCommand(); err != nil {
+			res = nil
+		}
 	}
 	return res, err
 }
@@ -127,12 +137,12 @@ func (s *Session) execute(p *Plan, params []Value) (*Result, *Error) {
 		return nil, FailedBlockError()
 	}
 	s.startCommand()
-	s.env = env{params: params, sess: s}
-	en := &s.env
 	if err := s.checkOutputStyle(p.Columns); err != nil {
 		return nil, err
 	}
 	res := newResult(p.Columns)
+	s.env = env{params: params, sess: s, res: res}
+	en := &s.env
 	if needsSnapshot(p.Stmt) {
 		s.snap = s.statementSnapshot()
 		defer s.releaseStatementSnapshot()
@@ -176,6 +186,9 @@ func (s *Session) execute(p *Plan, params []Value) (*Result, *Error) {
 			return nil, e
 		}
 		res.Tag = plainTag("RESET")
+	case *sqlparse.DeclareStmt, *sqlparse.FetchStmt, *sqlparse.CloseStmt,
+		*sqlparse.PrepareStmt, *sqlparse.ExecuteStmt, *sqlparse.DeallocateStmt:
+		err = s.execSessionStmt(p, params, res)
 	}
 	if err != nil {
 		if _, streams := p.Stmt.(*sqlparse.SelectStmt); streams && res.Columns != nil {

@@ -1,10 +1,6 @@
 package engine
 
-import (
-	"fmt"
-	"strings"
-	"time"
-)
+import "time"
 
 // Txn is one transaction: its modes and snapshot, and the transaction it
 // waits for, if any. The rows it locked and the undo records of its
@@ -21,7 +17,10 @@ type Txn struct {
 	// reads with snapshot, taken by its first statement.
 	repeatableRead bool
 	snapshot       *Snapshot
-	waitingFor     *Txn
+	// waitingFor is the transaction whose lock tx waits for, while its
+	// session's waitBlocked reports that it still keeps tx waiting (see
+	// waitFor).
+	waitingFor *Txn
 
 	relLocks   []*Table  // tables it holds relation locks on
 	relLockBuf [1]*Table // room for relLocks, which is most often short
@@ -79,9 +78,9 @@ func (db *DB) finish(tx *Txn, commit bool) {
 // once for a cycle of waiting transactions, as PostgreSQL's CheckDeadLock
 // does, and fails with 40P01 when tx closes one.
 func (db *DB) waitFor(tx, holder *Txn, context string, blocked func() bool) error {
-	tx.waitingFor = holder
-	defer func() { tx.waitingFor = nil }()
 	s := tx.sess
+	tx.waitingFor, s.waitBlocked = holder, blocked
+	defer func() { tx.waitingFor, s.waitBlocked = nil, nil }()
 	start := db.rt.Now()
 	check := start.Add(db.DeadlockTimeout) // zero once checked
 	var lockDeadline time.Time
@@ -101,8 +100,8 @@ func (db *DB) waitFor(tx, holder *Txn, context string, blocked func() bool) erro
 		}
 		if !check.IsZero() && !now.Before(check) {
 			check = time.Time{}
-			if cycle := waitCycle(tx); cycle != nil {
-				return deadlockError(cycle, context)
+			if cycle := deadlockCycle(s); cycle != nil {
+				return deadlockReport(cycle, context)
 			}
 			continue
 		}
@@ -113,42 +112,4 @@ func (db *DB) waitFor(tx, holder *Txn, context string, blocked func() bool) erro
 		}
 	}
 	return nil
-}
-
-// waitCycle returns the transactions of a wait cycle through tx, starting
-// with tx, or nil when following waitingFor from tx does not come back.
-func waitCycle(tx *Txn) []*Txn {
-	cycle := []*Txn{tx}
-	for t := tx.waitingFor; t != nil; t = t.waitingFor {
-		if t == tx {
-			return cycle
-		}
-		for _, seen := range cycle {
-			if seen == t {
-				return nil // a cycle that does not include tx
-			}
-		}
-		cycle = append(cycle, t)
-	}
-	return nil
-}
-
-// deadlockError builds PostgreSQL's deadlock report for a cycle.
-func deadlockError(cycle []*Txn, context string) *Error {
-	var lines []string
-	for i, t := range cycle {
-		next := cycle[(i+1)%len(cycle)]
-		what := fmt.Sprintf("ShareLock on transaction %d", t.waitingFor.xid)
-		if t.waitLock != "" {
-			what = t.waitLock
-		}
-		lines = append(lines, fmt.Sprintf("Process %d waits for %s; blocked by process %d.",
-			t.sess.PID, what, next.sess.PID))
-	}
-	e := newError(DeadlockDetected, "deadlock detected")
-	e.Detail = strings.Join(lines, "\n")
-	e.Hint = "See server log for query details."
-	e.Where = context
-	e.Routine = "DeadLockReport"
-	return e
 }

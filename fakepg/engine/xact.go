@@ -1,5 +1,7 @@
 package engine
 
+import "time"
+
 // blockState is PostgreSQL's transaction block state (TBlockState in
 // xact.c) of the top-level transaction; a block with open savepoints is
 // blockInProgress, and Session.subs holds the savepoints' states.
@@ -49,23 +51,30 @@ func (s *Session) startCommand() {
 
 // FinishCommand ends the current command (CommitTransactionCommand):
 // commits a single-statement transaction or a block whose COMMIT ran, and
-// cleans up after a ROLLBACK.
-func (s *Session) FinishCommand() {
+// cleans up after a ROLLBACK. A commit fails, rolling the transaction
+// back, when a WITH HOLD cursor it declared fails to compute its rows.
+func (s *Session) FinishCommand() *Error {
 	s.db.mu.Lock()
 	defer s.db.mu.Unlock()
-	s.finishCommand()
-	s.sawCatalog()
+	defer s.sawCatalog()
+	return s.finishCommand()
 }
 
-func (s *Session) finishCommand() {
+func (s *Session) finishCommand() *Error {
 	switch s.block {
 	case blockStarted, blockEnd:
+		s.deadline = time.Time{} // the statement timeout ends before the commit
+		if err := s.persistCursors(); err != nil {
+			s.endTxn(false)
+			return err
+		}
 		s.endTxn(true)
 	case blockBegin:
 		s.block = blockInProgress
 	case blockAbortEnd, blockAbortPending:
 		s.endTxn(false)
 	}
+	return nil
 }
 
 // AbortCommand is the error path (AbortCurrentTransaction): a failed
@@ -120,6 +129,7 @@ func (s *Session) rollbackWork() {
 		s.db.finish(s.tx, false)
 	}
 	s.gucs.abort()
+	s.endTransactionObjects()
 }
 
 // endTxn commits or aborts the transaction and leaves the block.
@@ -127,6 +137,7 @@ func (s *Session) endTxn(commit bool) {
 	if s.tx != nil && !s.tx.done {
 		s.db.finish(s.tx, commit)
 	}
+	s.endTransactionObjects()
 	if commit {
 		s.gucs.commit()
 	} else {

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -51,6 +52,7 @@ type Cluster struct {
 	port    int
 	pm      *postmaster
 	startup time.Duration
+	extra   []string // settings on top of settings, as name=value
 
 	stopOnce sync.Once
 }
@@ -73,7 +75,29 @@ func StartPostgres(t testing.TB) *Cluster {
 	if c := sharedCluster(t); c != nil {
 		return c
 	}
-	c, err := startCluster()
+	return startOwn(t)
+}
+
+// StartPostgresWith starts a cluster of its own for t, never the shared
+// one, with server settings (name=value, as postgres -c takes them) on
+// top of the usual ones, such as "max_connections=6". It is stopped and
+// removed when t ends. A missing server skips or fails t as for
+// StartPostgres.
+func StartPostgresWith(t testing.TB, settings ...string) *Cluster {
+	t.Helper()
+	if _, err := findBinaries(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("pgtest: %v (CI=true: a missing server is a failure)", err)
+		}
+		t.Skipf("pgtest: %v", err)
+	}
+	return startOwn(t, settings...)
+}
+
+// startOwn starts a cluster that t stops.
+func startOwn(t testing.TB, settings ...string) *Cluster {
+	t.Helper()
+	c, err := startCluster(settings...)
 	if err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
@@ -135,8 +159,9 @@ func (c *Cluster) exec(ctx context.Context, sql string, args ...any) error {
 	return nil
 }
 
-// startCluster creates, starts and fills a new cluster.
-func startCluster() (_ *Cluster, err error) {
+// startCluster creates, starts and fills a new cluster with extra
+// settings.
+func startCluster(extra ...string) (_ *Cluster, err error) {
 	begin := time.Now()
 	bins, err := findBinaries()
 	if err != nil {
@@ -157,6 +182,7 @@ func startCluster() (_ *Cluster, err error) {
 		base:    base,
 		data:    filepath.Join(base, "data"),
 		logPath: filepath.Join(base, "postgres.log"),
+		extra:   extra,
 	}
 	defer func() {
 		if err != nil {
@@ -229,7 +255,7 @@ func (c *Cluster) start() error {
 		sockDir = ""
 	}
 	args := []string{"-D", c.data, "-p", strconv.Itoa(port), "-k", sockDir}
-	for _, s := range settings {
+	for _, s := range append(slices.Clip(settings), c.extra...) {
 		args = append(args, "-c", s)
 	}
 	cmd := c.acct.command(filepath.Join(c.bins.dir, "postgres"), args...)

@@ -19,6 +19,10 @@
 //
 //	func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 //
+// A test that needs server settings of its own (a small max_connections,
+// say) starts a cluster of its own with StartPostgresWith; a test that
+// counts connections calls Cluster.AwaitNoClients first.
+//
 // The shared cluster is started by the first StartPostgres call (so a test
 // binary whose tests are all skipped or filtered out never starts one) and
 // stopped by Shutdown after the tests. Tests using a shared cluster should

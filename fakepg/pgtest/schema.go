@@ -3,6 +3,7 @@ package pgtest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,4 +82,26 @@ func (c *Cluster) reset(ctx context.Context) error {
 	}
 	_, err = conn.Exec(ctx, `TRUNCATE kv, activity`)
 	return err
+}
+
+// AwaitNoClients waits until the cluster has no client session, for a
+// script that counts connections (max_connections): the sessions of
+// earlier scripts and of Exec or Reset may still be ending. It checks over
+// a connection whose end it waits for, since the server closes a
+// connection only after its session has given up its slot, so that its
+// own check is gone too when it returns. It fails t after 30 seconds.
+func (c *Cluster) AwaitNoClients(t testing.TB) {
+	t.Helper()
+	const others = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		tr := Run(t, c.Addr(), Script{Connect("probe", nil), Query("probe", others), Terminate("probe")})
+		if slices.Contains(tr.Recv(2), `D ["0"]`) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pgtest: client sessions still running after 30s:\n%s", tr)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

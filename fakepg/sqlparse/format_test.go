@@ -182,7 +182,11 @@ func formatStmt(s Stmt) string {
 			b.WriteString(" CASCADE")
 		}
 	default:
-		fmt.Fprintf(&b, "%T", s)
+		if text, ok := formatSessionStmt(s); ok {
+			b.WriteString(text)
+		} else {
+			fmt.Fprintf(&b, "%T", s)
+		}
 	}
 	start, end := s.Span()
 	fmt.Fprintf(&b, " [%d:%d]", start, end)

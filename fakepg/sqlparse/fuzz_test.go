@@ -16,6 +16,8 @@ func FuzzParse(f *testing.F) {
 		"BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY; COMMIT; SET TIME ZONE 'UTC'; SHOW ALL; RESET x.y",
 		"SELECT CAST($1 AS double precision) :: text || 'x''y' FROM kv /* a /* b */ */ -- c",
 		"SELECT k FROM kv WHERE k NOT IN ('a', $1) ORDER BY coalesce(v, 0.5) DESC NULLS LAST, current_timestamp",
+		"DECLARE c BINARY NO SCROLL CURSOR WITH HOLD FOR SELECT k FROM kv; FETCH FORWARD 5 FROM c; MOVE -1 IN c; CLOSE ALL",
+		"PREPARE p (int, text) AS INSERT INTO kv VALUES ($2, $1); EXECUTE p (1, 'a'); DEALLOCATE PREPARE ALL",
 		"SELECT 'unterminated",
 		"SELECT $$dollar$$, E'\\n\\u00e9\\xC3\\251', B'01', U&\"x\", 1e+, 1..2, (((1)))",
 		"CREATE TABLE IF NOT EXISTS public.t (id serial PRIMARY KEY, n varchar(10) NOT NULL DEFAULT 'x' UNIQUE, CONSTRAINT c UNIQUE (n, id)); DROP TABLE IF EXISTS a, b CASCADE",

@@ -4,7 +4,9 @@
 // tables joined by commas, CROSS JOIN and INNER JOIN ... ON, INSERT ...
 // VALUES | DEFAULT VALUES [ON CONFLICT], UPDATE, DELETE, the transaction
 // statements, SET, SHOW, RESET, CREATE TABLE and DROP TABLE (ast_ddl.go),
-// with schema-qualified names and PostgreSQL's expression precedence.
+// cursors (DECLARE, FETCH, MOVE, CLOSE) and prepared statements (PREPARE,
+// EXECUTE, DEALLOCATE), with schema-qualified names and PostgreSQL's
+// expression precedence.
 //
 // Errors are PostgreSQL's: a query PostgreSQL rejects fails here with the
 // SQLSTATE, message and character position the server reports (lexical
@@ -195,6 +197,18 @@ func (p *parser) parseStmt() Stmt {
 		s = p.parseCreate()
 	case t.isKw("drop"):
 		s = p.parseDrop()
+	case t.isKw("declare"):
+		s = p.parseDeclare()
+	case t.isKw("fetch"), t.isKw("move"):
+		s = p.parseFetch()
+	case t.isKw("close"):
+		s = p.parseClose()
+	case t.isKw("prepare"):
+		s = p.parsePrepare()
+	case t.isKw("execute"):
+		s = p.parseExecute()
+	case t.isKw("deallocate"):
+		s = p.parseDeallocate()
 	case t.isChar('('):
 		p.unsupported(t, "parenthesized SELECT")
 	case stmtStartWords.has(t):
