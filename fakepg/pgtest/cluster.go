@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -51,6 +52,7 @@ type Cluster struct {
 	port    int
 	pm      *postmaster
 	startup time.Duration
+	extra   []string // settings on top of settings, from StartPostgresWith
 
 	stopOnce sync.Once
 }
@@ -64,12 +66,7 @@ type Cluster struct {
 // environment variable CI is "true".
 func StartPostgres(t testing.TB) *Cluster {
 	t.Helper()
-	if _, err := findBinaries(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("pgtest: %v (CI=true: a missing server is a failure)", err)
-		}
-		t.Skipf("pgtest: %v", err)
-	}
+	requireBinaries(t)
 	if c := sharedCluster(t); c != nil {
 		return c
 	}
@@ -80,6 +77,35 @@ func StartPostgres(t testing.TB) *Cluster {
 	t.Logf("pgtest: %s", c)
 	t.Cleanup(c.stop)
 	return c
+}
+
+// StartPostgresWith is StartPostgres for a cluster of t's own, never the
+// shared one, started with extra server settings ("name=value", as for
+// postgres -c) on top of pgtest's. Use it for settings that only a restart
+// changes, such as max_connections. The cluster is stopped and removed
+// when t ends.
+func StartPostgresWith(t testing.TB, extra ...string) *Cluster {
+	t.Helper()
+	requireBinaries(t)
+	c, err := startCluster(extra...)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	t.Logf("pgtest: %s with %s", c, strings.Join(extra, " "))
+	t.Cleanup(c.stop)
+	return c
+}
+
+// requireBinaries skips t, or fails it when CI is "true", if no
+// PostgreSQL 15 binaries are found.
+func requireBinaries(t testing.TB) {
+	t.Helper()
+	if _, err := findBinaries(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("pgtest: %v (CI=true: a missing server is a failure)", err)
+		}
+		t.Skipf("pgtest: %v", err)
+	}
 }
 
 // Addr returns the server's address, "127.0.0.1:port".
@@ -135,8 +161,9 @@ func (c *Cluster) exec(ctx context.Context, sql string, args ...any) error {
 	return nil
 }
 
-// startCluster creates, starts and fills a new cluster.
-func startCluster() (_ *Cluster, err error) {
+// startCluster creates, starts and fills a new cluster, with extra
+// settings on top of settings.
+func startCluster(extra ...string) (_ *Cluster, err error) {
 	begin := time.Now()
 	bins, err := findBinaries()
 	if err != nil {
@@ -157,6 +184,7 @@ func startCluster() (_ *Cluster, err error) {
 		base:    base,
 		data:    filepath.Join(base, "data"),
 		logPath: filepath.Join(base, "postgres.log"),
+		extra:   extra,
 	}
 	defer func() {
 		if err != nil {
@@ -229,7 +257,7 @@ func (c *Cluster) start() error {
 		sockDir = ""
 	}
 	args := []string{"-D", c.data, "-p", strconv.Itoa(port), "-k", sockDir}
-	for _, s := range settings {
+	for _, s := range slices.Concat(settings, c.extra) {
 		args = append(args, "-c", s)
 	}
 	cmd := c.acct.command(filepath.Join(c.bins.dir, "postgres"), args...)
