@@ -118,6 +118,8 @@ func TestPythonAppsAgainstRealPostgres(t *testing.T) {
 					t.Fatalf("against PostgreSQL the output lacks %q:\n%s", mark, want)
 				}
 			}
+			// The fake is reached through a recorder too, so that both
+			// runs see the same path.
 			_, fakeAddr := startTCP(t, Config{MaxConnections: appsMaxConnections})
 			got, err := runPythonApp(t, python, app, startWireRecorder(t, fakeAddr).Addr())
 			if err != nil {

@@ -99,11 +99,10 @@ func (r *wireRecorder) proxy(n int, client net.Conn) {
 		client.Close()
 		close(done)
 	}()
-	err = r.forward(n, client, server)
+	r.forward(n, client, server) // ends when either side closes
 	r.record(wireEvent{conn: n, closed: true})
 	server.Close()
 	<-done
-	_ = err
 }
 
 // Startup packet codes.
@@ -112,7 +111,8 @@ const (
 	wireGSSEncRequest = 80877104
 )
 
-// forward reads the client's packets, records and forwards each.
+// forward reads the client's packets, records and forwards each, until
+// reading or writing fails.
 func (r *wireRecorder) forward(n int, client io.Reader, server io.Writer) error {
 	// The startup phase: untyped packets until the StartupMessage.
 	for {
