@@ -66,12 +66,7 @@ type Cluster struct {
 // environment variable CI is "true".
 func StartPostgres(t testing.TB) *Cluster {
 	t.Helper()
-	if _, err := findBinaries(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("pgtest: %v (CI=true: a missing server is a failure)", err)
-		}
-		t.Skipf("pgtest: %v", err)
-	}
+	requireBinaries(t)
 	if c := sharedCluster(t); c != nil {
 		return c
 	}
@@ -85,12 +80,7 @@ func StartPostgres(t testing.TB) *Cluster {
 // StartPostgres.
 func StartPostgresWith(t testing.TB, settings ...string) *Cluster {
 	t.Helper()
-	if _, err := findBinaries(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("pgtest: %v (CI=true: a missing server is a failure)", err)
-		}
-		t.Skipf("pgtest: %v", err)
-	}
+	requireBinaries(t)
 	return startOwn(t, settings...)
 }
 
@@ -104,6 +94,18 @@ func startOwn(t testing.TB, settings ...string) *Cluster {
 	t.Logf("pgtest: %s", c)
 	t.Cleanup(c.stop)
 	return c
+}
+
+// requireBinaries skips t, or fails it when CI is "true", if no
+// PostgreSQL 15 binaries are found.
+func requireBinaries(t testing.TB) {
+	t.Helper()
+	if _, err := findBinaries(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("pgtest: %v (CI=true: a missing server is a failure)", err)
+		}
+		t.Skipf("pgtest: %v", err)
+	}
 }
 
 // Addr returns the server's address, "127.0.0.1:port".

@@ -30,6 +30,10 @@
 // other (no t.Parallel), because Reset empties the tables and ends every
 // other session.
 //
+// StartPostgresWith never returns the shared cluster: it starts one of
+// the test's own with extra server settings, for those that only a restart
+// changes (max_connections, for one).
+//
 // The postmaster is a child of the test binary with a parent-death signal,
 // so it never outlives the test process, even when Shutdown is not reached.
 //

@@ -59,6 +59,22 @@ func TestConnectSelectTerminate(t *testing.T) {
 	wantRecv(t, tr, 3, pgtest.Closed)
 }
 
+func TestStartPostgresWithSettings(t *testing.T) {
+	c := pgtest.StartPostgresWith(t, "max_connections=7", "superuser_reserved_connections=2")
+	tr := pgtest.Run(t, c.Addr(), pgtest.Script{
+		pgtest.Connect("s1", nil),
+		pgtest.Query("s1", "SHOW max_connections"),
+		pgtest.Query("s1", "SHOW superuser_reserved_connections"),
+		pgtest.Query("s1", "SELECT count(*) FROM kv"),
+	})
+	wantRecv(t, tr, 2, `T [max_connections:text(25)]`, `D ["7"]`, `C "SHOW"`, "Z I")
+	wantRecv(t, tr, 3, `T [superuser_reserved_connections:text(25)]`, `D ["2"]`, `C "SHOW"`, "Z I")
+	wantRecv(t, tr, 4, `T [count:int8(20)]`, `D ["0"]`, `C "SELECT 1"`, "Z I")
+	if shared := start(t); shared.Addr() == c.Addr() {
+		t.Errorf("StartPostgresWith returned the shared cluster %s", shared)
+	}
+}
+
 func TestDuplicateKey(t *testing.T) {
 	c := start(t)
 	tr := pgtest.Run(t, c.Addr(), pgtest.Script{
