@@ -1,0 +1,80 @@
+package app
+
+import "time"
+
+// EngineConfig is create_engine's arguments (and the driver the URL
+// names), as far as the simulation uses them.
+type EngineConfig struct {
+	// Driver is the DB-API driver: "psycopg2" (postgresql+psycopg2://),
+	// "libpq" (the C library used directly, no lock) or "pgx" (a Go
+	// driver in pgx's manner).
+	Driver string `toml:"driver"`
+	// DriverLock says whether the psycopg2 driver has its per-connection
+	// mutex (psycopg2 always has; false is a mechanism swap).
+	DriverLock bool `toml:"driver_lock"`
+	// Poolclass is the pool design: "QueuePool", "NullPool",
+	// "StaticPool", "SingletonThreadPool", "AssertionPool", or "PIDCheck"
+	// (the pid-check recipe of SQLAlchemy's pooling documentation over a
+	// QueuePool).
+	Poolclass string `toml:"poolclass"`
+	// PoolSize, MaxOverflow and PoolTimeout are QueuePool's pool_size,
+	// max_overflow and timeout.
+	PoolSize    int      `toml:"pool_size"`
+	MaxOverflow int      `toml:"max_overflow"`
+	PoolTimeout Duration `toml:"pool_timeout"`
+	// PoolPrePing is pool_pre_ping, PoolRecycle pool_recycle (-1: never),
+	// PoolUseLifo pool_use_lifo, PoolResetOnReturn pool_reset_on_return
+	// ("rollback", "commit" or "none").
+	PoolPrePing       bool     `toml:"pool_pre_ping"`
+	PoolRecycle       Duration `toml:"pool_recycle"`
+	PoolUseLifo       bool     `toml:"pool_use_lifo"`
+	PoolResetOnReturn string   `toml:"pool_reset_on_return"`
+	// UseNativeHstore is the psycopg2 dialect's use_native_hstore (its
+	// first connect looks up the hstore type's OIDs).
+	UseNativeHstore bool `toml:"use_native_hstore"`
+}
+
+// DefaultEngine returns create_engine's defaults for a psycopg2 URL.
+func DefaultEngine() EngineConfig {
+	return EngineConfig{Driver: "psycopg2", DriverLock: true, Poolclass: "QueuePool", PoolSize: 5, MaxOverflow: 10,
+		PoolTimeout: Dur(30 * time.Second), PoolRecycle: Dur(-time.Second), PoolResetOnReturn: "rollback",
+		UseNativeHstore: true}
+}
+
+// AppConfig is what the application does when it is imported, besides
+// creating its engine and its scoped session (Flask-SQLAlchemy's
+// db.session).
+type AppConfig struct {
+	// TouchDBAtLoad runs a query through the scoped session at import and
+	// ends the session (its connection goes back to the pool): with
+	// preload_app the pool holds that connection when the master forks.
+	TouchDBAtLoad bool `toml:"touch_db_at_load"`
+	// GlobalConnection opens a module-level connection at import
+	// (engine.connect() kept in a global); every request reads the
+	// settings row through it first, and a background thread uses it.
+	GlobalConnection bool `toml:"global_connection"`
+	// BackgroundThreads is the number of threads the application starts
+	// at import (a scheduler): each runs a job every BackgroundInterval,
+	// through the module-level connection if there is one, else through
+	// its own scoped session.
+	BackgroundThreads  int      `toml:"background_threads"`
+	BackgroundInterval Duration `toml:"background_interval"`
+}
+
+// DefaultApp returns an application that does nothing at import beyond
+// creating its engine.
+func DefaultApp() AppConfig { return AppConfig{BackgroundInterval: Dur(time.Second)} }
+
+// ThreadsConfig is a plain multi-threaded program (no fork): Threads
+// threads, each running one client's requests itself.
+type ThreadsConfig struct {
+	Threads int `toml:"threads"`
+	// Share is "engine" (every thread uses the engine: its pool and the
+	// scoped session) or "connection" (the threads share one DB-API
+	// connection of the driver, opened by the main thread, without a
+	// pool or SQLAlchemy).
+	Share string `toml:"share"`
+}
+
+// DefaultThreads returns two threads using the engine.
+func DefaultThreads() ThreadsConfig { return ThreadsConfig{Threads: 2, Share: "engine"} }
