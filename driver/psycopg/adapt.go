@@ -171,7 +171,7 @@ func (c *Conn) stdStrings() bool {
 }
 
 // quoteString is qstring_quote (psyco_escape_string): the string between
-// quotes, with E” when the server's standard_conforming_strings was off
+// quotes, as E'...' when the server's standard_conforming_strings was off
 // at connect time, escaped by PQescapeStringConn for UTF8.
 func quoteString(c *Conn, s string) (string, error) {
 	if strings.IndexByte(s, 0) >= 0 {

@@ -88,7 +88,7 @@ func TestMogrifyErrors(t *testing.T) {
 }
 
 // TestQuoteWithoutStandardStrings: with standard_conforming_strings off at
-// connect time strings get E” and backslashes are doubled.
+// connect time strings are written E'...' and backslashes are doubled.
 func TestQuoteWithoutStandardStrings(t *testing.T) {
 	c := &Conn{equote: true}
 	got, err := quote(c, `a\b'c`)
