@@ -284,9 +284,9 @@ func (r *reader) take(n int) []byte {
 	return v
 }
 
-func (r *reader) byte() byte      { return r.take(1)[0] }
-func (r *reader) int16() int16    { return int16(binary.BigEndian.Uint16(r.take(2))) }
-func (r *reader) int32() int32    { return int32(binary.BigEndian.Uint32(r.take(4))) }
+func (r *reader) byte() byte   { return r.take(1)[0] }
+func (r *reader) int16() int16 { return int16(binary.BigEndian.Uint16(r.take(2))) }
+func (r *reader) int32() int32 { return int32(binary.BigEndian.Uint32(r.take(4))) }
 func (r *reader) bytes(n int) []byte {
 	return r.take(n)
 }

@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	toml "github.com/pelletier/go-toml/v2"
-	"github.com/poolsim/poolsim/app"
 	"github.com/pelletier/go-toml/v2/unstable"
+	"github.com/poolsim/poolsim/app"
 )
 
 // Error is what is wrong with a scenario file: one problem, where it is
