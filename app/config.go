@@ -30,15 +30,28 @@ type EngineConfig struct {
 	PoolUseLifo       bool     `toml:"pool_use_lifo"`
 	PoolResetOnReturn string   `toml:"pool_reset_on_return"`
 	// UseNativeHstore is the psycopg2 dialect's use_native_hstore (its
-	// first connect looks up the hstore type's OIDs).
+	// first connect looks up the hstore type's OIDs with a join of
+	// pg_type and pg_namespace). SQLAlchemy's default is true; the
+	// scenarios' default is false because the fake server has no pg_type
+	// catalog to answer the lookup with (see DefaultEngine).
 	UseNativeHstore bool `toml:"use_native_hstore"`
+	// Initialize is create_engine's private _initialize flag: whether the
+	// dialect's first connect runs its initialisation queries
+	// (pg_catalog.version(), current_schema(), the isolation level,
+	// standard_conforming_strings). SQLAlchemy always runs them; the
+	// scenarios' default is false until the fake server answers them
+	// (it has no pg_catalog functions yet), so the wire starts at the
+	// workload's own statements.
+	Initialize bool `toml:"_initialize"`
 }
 
-// DefaultEngine returns create_engine's defaults for a psycopg2 URL.
+// DefaultEngine returns create_engine's defaults for a psycopg2 URL,
+// except use_native_hstore, which is false: the fake server cannot answer
+// the hstore lookup (it has no pg_type catalog), and without it the first
+// connect sends the dialect's other queries as SQLAlchemy does.
 func DefaultEngine() EngineConfig {
 	return EngineConfig{Driver: "psycopg2", DriverLock: true, Poolclass: "QueuePool", PoolSize: 5, MaxOverflow: 10,
-		PoolTimeout: Dur(30 * time.Second), PoolRecycle: Dur(-time.Second), PoolResetOnReturn: "rollback",
-		UseNativeHstore: true}
+		PoolTimeout: Dur(30 * time.Second), PoolRecycle: Dur(-time.Second), PoolResetOnReturn: "rollback"}
 }
 
 // AppConfig is what the application does when it is imported, besides
@@ -59,6 +72,11 @@ type AppConfig struct {
 	// its own scoped session.
 	BackgroundThreads  int      `toml:"background_threads"`
 	BackgroundInterval Duration `toml:"background_interval"`
+	// BackgroundJob, when positive, makes each job start with a slow
+	// statement that keeps the server busy that long (SELECT pg_sleep),
+	// a report or a cleanup, during which its thread holds the
+	// connection.
+	BackgroundJob Duration `toml:"background_job"`
 }
 
 // DefaultApp returns an application that does nothing at import beyond

@@ -61,7 +61,7 @@ func runGunicorn(t *testing.T, seed uint64, cfg GunicornConfig, hold time.Durati
 		Costs: DefaultCosts(), Log: NewLog(w), Rec: NewRecorder(w), Seed: seed}
 	var served []int
 	g := StartGunicorn(env, cfg, loadLockApp(w, hold, &served))
-	StartLoadGenerator(w, env.Workload, []Endpoint{{Name: "gunicorn", Addr: cfg.Bind}}, env.Costs, env.Rec, g.Booted, g.Stop)
+	StartLoadGenerator(w, env.Workload, []Endpoint{{Name: "gunicorn", Addr: cfg.Bind}}, env.Costs, env.Rec, []*Gate{g.Booted}, g.Stop)
 	return w.Run(), env.Log, env.Rec, served
 }
 
@@ -154,7 +154,7 @@ func TestCeleryPreforkServesTasks(t *testing.T) {
 	var served []int
 	cfg := DefaultCelery()
 	c := StartCelery(env, cfg, loadLockApp(w, 0, &served))
-	StartLoadGenerator(w, env.Workload, []Endpoint{{Name: "celery", Addr: cfg.Broker}}, env.Costs, env.Rec, c.Booted, c.Stop)
+	StartLoadGenerator(w, env.Workload, []Endpoint{{Name: "celery", Addr: cfg.Broker}}, env.Costs, env.Rec, []*Gate{c.Booted}, c.Stop)
 	if o := w.Run(); o.Kind != sim.Completed {
 		t.Fatalf("%v\n%s", o, env.Log)
 	}

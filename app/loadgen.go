@@ -22,7 +22,8 @@ type Endpoint struct {
 // client task per (endpoint, client index), each dialling the endpoint
 // for every request, sending the request as a message and waiting for the
 // reply, so that a request's latency is the virtual time from its send to
-// its reply. The clients start when Ready opens (the applications are up);
+// its reply. The clients start when every Ready gate opens (the
+// applications are up);
 // when the last one is done, Finished is called (the operator stops the
 // servers).
 type LoadGenerator struct {
@@ -32,7 +33,7 @@ type LoadGenerator struct {
 	rec      *Recorder
 	proc     *sim.Process
 	running  int
-	Ready    *Gate
+	Ready    []*Gate
 	Finished func()
 }
 
@@ -44,12 +45,12 @@ const (
 )
 
 // StartLoadGenerator starts the clients of every endpoint in a process
-// "loadgen". They wait for ready before sending; finished, if not nil, is
-// called by the last client to finish.
-func StartLoadGenerator(w *sim.World, wl *Workload, endpoints []Endpoint, costs Costs, rec *Recorder, ready *Gate, finished func()) *LoadGenerator {
+// "loadgen". They wait for every ready gate before sending; finished, if
+// not nil, is called by the last client to finish.
+func StartLoadGenerator(w *sim.World, wl *Workload, endpoints []Endpoint, costs Costs, rec *Recorder, ready []*Gate, finished func()) *LoadGenerator {
 	lg := &LoadGenerator{w: w, wl: wl, costs: costs, rec: rec, proc: w.NewProcess("loadgen"), Ready: ready, Finished: finished}
 	for _, ep := range endpoints {
-		for c := range wl.Config.Clients {
+		for c := range wl.Clients[ep.Name] {
 			reqs := wl.For(ep.Name, c)
 			if len(reqs) == 0 {
 				continue
@@ -66,8 +67,8 @@ func StartLoadGenerator(w *sim.World, wl *Workload, endpoints []Endpoint, costs 
 
 // client sends reqs to ep one after the other.
 func (lg *LoadGenerator) client(ep Endpoint, reqs []*Request) {
-	if lg.Ready != nil {
-		lg.Ready.Wait()
+	for _, g := range lg.Ready {
+		g.Wait()
 	}
 	for i, r := range reqs {
 		if i > 0 {

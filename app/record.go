@@ -8,6 +8,7 @@ import (
 
 	"github.com/poolsim/poolsim/driver"
 	"github.com/poolsim/poolsim/sim"
+	"github.com/poolsim/poolsim/sqla/exc"
 )
 
 // Op is one recorded database operation: a statement, a commit or a
@@ -163,6 +164,8 @@ type classed interface {
 // anything else is its Go text.
 func ErrorText(err error) (text, class string) {
 	switch e := err.(type) {
+	case *exc.Error:
+		return e.Error(), e.Class.String()
 	case *driver.Error:
 		return e.Message, e.Class
 	case classed:

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"time"
 )
 
 // WorkloadConfig says what the load generator asks of each served
@@ -76,10 +77,12 @@ const (
 	// OpCommit and OpRollback end a transaction.
 	OpCommit
 	OpRollback
+	// OpSleep keeps the server busy (a background job's slow query).
+	OpSleep
 )
 
 var opNames = [...]string{OpRead: "read", OpWrite: "write", OpIncrement: "increment", OpUpsert: "upsert",
-	OpSelect: "select", OpCommit: "commit", OpRollback: "rollback"}
+	OpSelect: "select", OpCommit: "commit", OpRollback: "rollback", OpSleep: "sleep"}
 
 // String returns the operation's name, like "increment".
 func (k OpKind) String() string {
@@ -125,17 +128,33 @@ type Workload struct {
 	Config WorkloadConfig
 	// Requests are indexed by ID.
 	Requests []*Request
+	// Clients is the number of clients of each target, by name.
+	Clients map[string]int // lookup only
 }
 
-// Generate draws the requests of each target's clients from seed.
-// The draw for a target depends only on the seed, the target's name and
-// the configuration, so adding a target does not change another's
-// requests.
+// Generate draws the requests of each target's Config.Clients clients
+// from seed (see Add).
 func Generate(cfg WorkloadConfig, seed uint64, targets ...string) *Workload {
 	wl := &Workload{Config: cfg}
 	for _, target := range targets {
+		wl.Add(target, cfg.Clients, seed)
+	}
+	return wl
+}
+
+// Add draws the requests of target's clients from seed. The draw for a
+// target depends only on the seed, the target's name, the number of
+// clients and the configuration, so adding a target does not change
+// another's requests.
+func (wl *Workload) Add(target string, clients int, seed uint64) {
+	cfg := wl.Config
+	if wl.Clients == nil {
+		wl.Clients = map[string]int{}
+	}
+	wl.Clients[target] = clients
+	{
 		rng := rand.New(rand.NewPCG(seed, hashString(target)))
-		for c := range cfg.Clients {
+		for c := range clients {
 			for s := range cfg.Requests {
 				r := &Request{ID: len(wl.Requests), Target: target, Client: c, Seq: s}
 				if pick(rng, cfg.Mix.Transaction, cfg.Mix.Autocommit) == 1 {
@@ -150,7 +169,6 @@ func Generate(cfg WorkloadConfig, seed uint64, targets ...string) *Workload {
 			}
 		}
 	}
-	return wl
 }
 
 // For returns the requests of target's client c, in order.
@@ -253,6 +271,12 @@ func IncrementStatement(key string) Statement {
 func UpsertStatement(key string, v int64) Statement {
 	return Statement{Kind: OpUpsert, Key: key, Value: v,
 		SQL: fmt.Sprintf("INSERT INTO kv (k, v) VALUES ('%s', %d) ON CONFLICT (k) DO UPDATE SET v = excluded.v", key, v)}
+}
+
+// SleepStatement is a statement that keeps the server busy for d
+// (SELECT pg_sleep(seconds)), a background job's report query.
+func SleepStatement(d time.Duration) Statement {
+	return Statement{Kind: OpSleep, SQL: fmt.Sprintf("SELECT pg_sleep(%g)", d.Seconds())}
 }
 
 // activityColumns are the activity table's columns as the ORM selects
