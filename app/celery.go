@@ -160,7 +160,6 @@ func (c *Celery) child(app Application, p *sim.Conn) {
 			status = StatusSuccess
 			env.Log.Printf(Info, "Task app.tasks.handle[%d] succeeded in %.6fs: None", id, (env.W.Elapsed() - start).Seconds())
 		}
-		env.W.Sleep(env.Costs.Hop.D())
 		if writeFrame(p, []byte(status)) != nil {
 			return
 		}
@@ -201,14 +200,14 @@ func (c *Celery) relay(p *sim.Conn) {
 		j := c.jobs[0]
 		c.jobs = c.jobs[1:]
 		c.mu.Unlock()
-		w.Sleep(c.env.Costs.Hop.D())
+		w.Sleep(2 * c.env.Costs.Hop.D()) // client to broker, MainProcess to child, charged once
 		status := StatusFailure
 		if writeFrame(p, []byte(strconv.Itoa(j.req.ID))) == nil {
 			if body, err := readFrame(p); err == nil {
 				status = string(body)
 			}
 		}
-		w.Sleep(c.env.Costs.Hop.D())
+		w.Sleep(2 * c.env.Costs.Hop.D()) // child to MainProcess, MainProcess to client
 		writeFrame(j.client, []byte(status))
 		j.client.Close()
 	}

@@ -11,9 +11,11 @@ import "time"
 //     the database server before the first reply of a session;
 //   - Query (a round trip of a small statement: both network hops and the
 //     server's work) by the server before each reply;
-//   - Hop (one way over the network) by the sender of every application
-//     message: a client's HTTP request and its reply, a task message
-//     between a Celery client, the MainProcess and its pool children;
+//   - Hop (one way over the network) for every application message: a
+//     Gunicorn worker charges the request's hop and its reply's before it
+//     replies; a Celery MainProcess charges the client's and its own hop
+//     to the pool process before handing a task over, and the two hops
+//     back before relaying the result;
 //   - Request (the application's own work for a request: WSGI, routing,
 //     ORM) by the worker that serves it, after reading the request.
 //

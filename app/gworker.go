@@ -98,7 +98,7 @@ func (wk *gworker) serve(c *sim.Conn) {
 	}
 	env.W.Sleep(env.Costs.Request.D())
 	status := wk.app.Serve(r)
-	env.W.Sleep(env.Costs.Hop.D())
+	env.W.Sleep(2 * env.Costs.Hop.D()) // the request's hop and the reply's, charged once
 	writeFrame(c, []byte(status))
 }
 

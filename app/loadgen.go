@@ -94,7 +94,6 @@ func (lg *LoadGenerator) send(ep Endpoint, r *Request) {
 		return
 	}
 	defer c.Close()
-	lg.w.Sleep(lg.costs.Hop.D())
 	if err := writeFrame(c, []byte(strconv.Itoa(r.ID))); err != nil {
 		rr.Err = "ConnectionResetError: [Errno 104] Connection reset by peer"
 		return

@@ -45,13 +45,33 @@ func (r *Run) PeakConnections() int {
 	return peak
 }
 
+// SessionsOpened is the number of sessions the server admitted over the
+// run: what connection churn costs it (a backend fork and an
+// authentication each).
+func (r *Run) SessionsOpened() int {
+	if r.Truth == nil {
+		return 0
+	}
+	n := 0
+	for _, st := range r.Truth.Sessions {
+		if st.PID != 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // Latencies returns the virtual latency of every request that got a
 // reply (an error status included; a request that got none is left
 // out), sorted.
-func (r *Run) Latencies() []time.Duration {
+func (r *Run) Latencies() []time.Duration { return r.LatenciesOf("") }
+
+// LatenciesOf is Latencies for the requests to one target ("gunicorn",
+// "celery", "threads"); "" means all.
+func (r *Run) LatenciesOf(target string) []time.Duration {
 	var out []time.Duration
 	for _, rr := range r.Recorder.Requests {
-		if rr.Done && rr.Status != "" {
+		if rr.Done && rr.Status != "" && (target == "" || rr.Request.Target == target) {
 			out = append(out, rr.Latency())
 		}
 	}
@@ -63,6 +83,11 @@ func (r *Run) Latencies() []time.Duration {
 // by the nearest-rank method; 0 without samples.
 func (r *Run) Percentile(p float64) time.Duration {
 	return percentile(r.Latencies(), p)
+}
+
+// PercentileOf is Percentile for the requests to one target.
+func (r *Run) PercentileOf(target string, p float64) time.Duration {
+	return percentile(r.LatenciesOf(target), p)
 }
 
 func percentile(sorted []time.Duration, p float64) time.Duration {

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"maps"
 	"slices"
 	"strings"
 )
@@ -70,12 +71,7 @@ func (r *Run) Symptoms() map[string]int {
 
 // SymptomList returns the symptom texts found, sorted.
 func (r *Run) SymptomList() []string {
-	var out []string
-	for t := range r.Symptoms() {
-		out = append(out, t)
-	}
-	slices.Sort(out)
-	return out
+	return slices.Sorted(maps.Keys(r.Symptoms()))
 }
 
 // Hangs describes what never finished: tasks the run found hung at its
