@@ -38,8 +38,10 @@ var ErrConnClosed = errors.New("conn closed")
 // or not yet connected.
 type connLockError struct{ status string }
 
+// Error returns the error's text.
 func (e *connLockError) Error() string { return e.status }
 
+// Unwrap returns the error wrapped.
 func (e *connLockError) Unwrap() error {
 	if e.status == "conn closed" {
 		return ErrConnClosed
@@ -59,6 +61,7 @@ type PrepareError struct {
 	ParseComplete bool // the server had answered ParseComplete
 }
 
+// Error returns the error's text.
 func (e *PrepareError) Error() string {
 	if e.ParseComplete {
 		return fmt.Sprintf("prepare failed after ParseComplete: %s", e.err.Error())
@@ -66,6 +69,7 @@ func (e *PrepareError) Error() string {
 	return e.err.Error()
 }
 
+// Unwrap returns the error wrapped.
 func (e *PrepareError) Unwrap() error { return e.err }
 
 // ConnectError is pgconn's error for a failed connection attempt.
@@ -74,10 +78,12 @@ type ConnectError struct {
 	err            error
 }
 
+// Error returns the error's text.
 func (e *ConnectError) Error() string {
 	return fmt.Sprintf("failed to connect to `user=%s database=%s`: %s", e.User, e.Database, e.err.Error())
 }
 
+// Unwrap returns the error wrapped.
 func (e *ConnectError) Unwrap() error { return e.err }
 
 // perDialConnectError is pgconn's error for one address that failed.
@@ -86,10 +92,12 @@ type perDialConnectError struct {
 	err                       error
 }
 
+// Error returns the error's text.
 func (e *perDialConnectError) Error() string {
 	return fmt.Sprintf("%s (%s): %s", e.address, e.originalHostname, e.err.Error())
 }
 
+// Unwrap returns the error wrapped.
 func (e *perDialConnectError) Unwrap() error { return e.err }
 
 // typeName is the Go type name a pgx program would see for err.

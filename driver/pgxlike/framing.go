@@ -188,6 +188,7 @@ type ExceededMaxBodyLenErr struct {
 	ActualBodyLen      int
 }
 
+// Error returns the error's text.
 func (e *ExceededMaxBodyLenErr) Error() string {
 	return fmt.Sprintf("invalid body length: expected at most %d, but got %d", e.MaxExpectedBodyLen, e.ActualBodyLen)
 }
@@ -199,6 +200,7 @@ type invalidMessageFormatErr struct {
 	details     string
 }
 
+// Error returns the error's text.
 func (e *invalidMessageFormatErr) Error() string {
 	return fmt.Sprintf("%s body is invalid %s", e.messageType, e.details)
 }

@@ -121,7 +121,9 @@ type wrapped struct {
 	err error
 }
 
+// Error returns the error's text.
 func (e *wrapped) Error() string { return e.msg + ": " + e.err.Error() }
+// Unwrap returns the error wrapped.
 func (e *wrapped) Unwrap() error { return e.err }
 
 // startupMessage is the StartupMessage for protocol 3.0 with user,
@@ -172,7 +174,9 @@ func (pc *PgConn) flush() error {
 // writeError is pgproto3's error for a failed flush.
 type writeError struct{ err error }
 
+// Error returns the error's text.
 func (e *writeError) Error() string { return "write failed: " + e.err.Error() }
+// Unwrap returns the error wrapped.
 func (e *writeError) Unwrap() error { return e.err }
 
 // lock is pgconn's lock: it refuses a busy or closed connection.
