@@ -123,6 +123,7 @@ type wrapped struct {
 
 // Error returns the error's text.
 func (e *wrapped) Error() string { return e.msg + ": " + e.err.Error() }
+
 // Unwrap returns the error wrapped.
 func (e *wrapped) Unwrap() error { return e.err }
 
@@ -176,6 +177,7 @@ type writeError struct{ err error }
 
 // Error returns the error's text.
 func (e *writeError) Error() string { return "write failed: " + e.err.Error() }
+
 // Unwrap returns the error wrapped.
 func (e *writeError) Unwrap() error { return e.err }
 
