@@ -35,7 +35,6 @@ const connNoticesLimit = 50
 type Conn struct {
 	w    *sim.World
 	addr string
-	opts Options
 
 	mu   *sim.Mutex // conn->lock; nil with Options.NoLock
 	pg   *libpq.Conn

@@ -52,8 +52,7 @@ func (d Driver) Connect(t driver.Target) (driver.Conn, error) {
 // reads the server's parameters and, if DateStyle is not ISO, sets it.
 // A failure is an OperationalError with libpq's text.
 func (d Driver) Open(t driver.Target) (*Conn, error) {
-	c := &Conn{w: t.World, addr: t.Addr, opts: d.Options, mu: nil, isolevel: isolationLevelDefault,
-		readonly: stateDefault, deferrable: stateDefault}
+	c := &Conn{w: t.World, addr: t.Addr, isolevel: isolationLevelDefault, readonly: stateDefault, deferrable: stateDefault}
 	if !d.NoLock {
 		c.mu = t.World.NewMutex("psycopg2 conn->lock")
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/poolsim/poolsim/driver/psycopg"
 	"github.com/poolsim/poolsim/fakepg"
 	"github.com/poolsim/poolsim/fakepg/engine"
+	"github.com/poolsim/poolsim/fakepg/libpq"
 	"github.com/poolsim/poolsim/sim"
 )
 
@@ -204,5 +205,73 @@ func TestFidelityToRealPsycopg2(t *testing.T) {
 		if real[i] != model[i] {
 			t.Errorf("%s:\n real  %s: %q\n model %s: %q", real[i].Case, real[i].Class, real[i].Msg, model[i].Class, model[i].Msg)
 		}
+	}
+}
+
+// TestFidelityTooManyClients: a connection refused for max_connections
+// raises the OperationalError real psycopg2 raises, with libpq's
+// "connection to server at ..." prefix naming the server it tried.
+func TestFidelityTooManyClients(t *testing.T) {
+	if err := exec.Command(python, "-c", "import psycopg2").Run(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s cannot import psycopg2 (python3-psycopg2): %v", python, err)
+		}
+		t.Skipf("%s cannot import psycopg2: %v", python, err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := fakepg.NewServer(engine.RealRuntime{}, fakepg.Config{MaxConnections: 1})
+	served := make(chan error, 1)
+	//poolsim:allow go -- serves real TCP for the real psycopg2, outside the simulator
+	go func() { served <- srv.Serve(ln) }()
+	hold, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := libpq.Connect(hold, map[string]string{"user": "postgres"}); err != nil {
+		t.Fatal(err)
+	}
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	out, err := exec.Command(python, "-c", `
+import json, sys, psycopg2
+try:
+    psycopg2.connect(host='127.0.0.1', port=int(sys.argv[1]), user='postgres', dbname='postgres')
+    print(json.dumps({"class": "", "msg": ""}))
+except Exception as e:
+    print(json.dumps({"class": type(e).__module__ + "." + type(e).__qualname__, "msg": str(e)}))
+`, port).Output()
+	hold.Close()
+	ln.Close()
+	<-served
+	if err != nil {
+		t.Fatal(err)
+	}
+	var real outcome
+	if err := json.Unmarshal(out, &real); err != nil {
+		t.Fatalf("%q: %v", out, err)
+	}
+
+	w, _ := simtest.World(t, sim.Zeros(), fakepg.Config{MaxConnections: 1})
+	var modelErr error
+	w.Go("app", func() {
+		c, err := psycopg.Driver{}.Open(simtest.Target(w))
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		_, modelErr = psycopg.Driver{}.Open(simtest.Target(w))
+		c.Close()
+	})
+	simtest.Run(t, w)
+	e, ok := modelErr.(*driver.Error)
+	if !ok {
+		t.Fatalf("model: %v", modelErr)
+	}
+	// the same text but for the server libpq tried
+	realMsg := strings.Replace(real.Msg, `"127.0.0.1", port `+port, `"db", port 5432`, 1)
+	if e.Class != real.Class || e.Message != realMsg {
+		t.Errorf("real  %s: %q\nmodel %s: %q", real.Class, realMsg, e.Class, e.Message)
 	}
 }

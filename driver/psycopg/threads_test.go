@@ -9,6 +9,8 @@ import (
 
 	"github.com/poolsim/poolsim/driver/internal/simtest"
 	"github.com/poolsim/poolsim/driver/psycopg"
+	"github.com/poolsim/poolsim/fakepg"
+	"github.com/poolsim/poolsim/fakepg/libpq"
 	"github.com/poolsim/poolsim/sim"
 )
 
@@ -76,13 +78,33 @@ func threadsSharing(s *session) *sharedRun {
 // one thread's rollback discards the other's insert.
 func TestThreadsSharingNeverInterleave(t *testing.T) {
 	for seed := range uint64(60) {
-		s := newSession(t, sim.Random(seed), psycopg.Options{}, sim.Deadline(2*time.Second, 500*time.Millisecond))
+		ct := &fakepg.ClientTruth{}
+		var w *sim.World
+		observe := func(sock *sim.Conn) func(libpq.Consumed) { return ct.Hook(w, sock.Inbound()) }
+		s := newSession(t, sim.Random(seed), psycopg.Options{Observe: observe}, sim.Deadline(2*time.Second, 500*time.Millisecond))
+		w = s.w
 		run := threadsSharing(s)
 		if o := simtest.Run(t, s.w); o.Kind != sim.Completed {
 			t.Fatalf("seed %d: %v", seed, o)
 		}
 		if bad := simtest.Interleavings(s.srv.Truth()); len(bad) > 0 {
 			t.Fatalf("seed %d: %s", seed, simtest.Describe(bad[0]))
+		}
+		// and on the client side, each reply was parsed by the thread that
+		// sent its request
+		checked := 0
+		for _, r := range s.srv.Truth().Requests {
+			if r.ReplyEnd == r.ReplyOff {
+				continue
+			}
+			got := ct.Consumers(r.Session.Outbound, r.ReplyOff, r.ReplyEnd)
+			if len(got) != 1 || got[0] != r.Senders()[0] {
+				t.Fatalf("seed %d: reply to %s parsed by %v", seed, r.Senders()[0], got)
+			}
+			checked++
+		}
+		if checked < 5 {
+			t.Fatalf("seed %d: only %d replies recorded on the client side", seed, checked)
 		}
 		if len(run.errs) > 0 {
 			t.Fatalf("seed %d: errors %q", seed, run.errs)
