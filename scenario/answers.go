@@ -3,6 +3,7 @@ package scenario
 import (
 	"bytes"
 	"encoding/binary"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -57,11 +58,27 @@ func (r StatementResult) RowCount() int {
 	return n
 }
 
+// rowDesc is a RowDescription's columns: what an extended-query
+// execution of a described statement returns without a RowDescription of
+// its own.
+type rowDesc struct {
+	names []string
+	oids  []uint32
+}
+
+// sessionState is what the decoding of a session's requests carries from
+// one request to the next: named statements' queries and descriptions,
+// and the last Bind's result formats.
+type sessionState struct {
+	query   map[string]string   // lookup only
+	desc    map[string]*rowDesc // lookup only; nil: no data
+	formats []int16
+}
+
 // answers decodes every request of the server's truth.
 func answers(db *app.Database) []*Answer {
 	var out []*Answer
-	stmts := map[*fakepg.SessionTruth]map[string]string{} // lookup only
-	formats := map[*fakepg.SessionTruth][]int16{}         // the last Bind's result formats
+	sessions := map[*fakepg.SessionTruth]*sessionState{} // lookup only
 	for _, req := range db.Server.Truth().Requests {
 		wire := db.Wire(req.Session.Inbound)
 		if wire == nil || len(req.Messages) == 0 {
@@ -71,11 +88,13 @@ func answers(db *app.Database) []*Answer {
 		if s := req.Senders(); len(s) == 1 {
 			a.Sender = s[0]
 		}
-		named := stmts[req.Session]
-		if named == nil {
-			named = map[string]string{}
-			stmts[req.Session] = named
+		ss := sessions[req.Session]
+		if ss == nil {
+			ss = &sessionState{query: map[string]string{}, desc: map[string]*rowDesc{}}
+			sessions[req.Session] = ss
 		}
+		described, bound := "", ""
+		hasDescribe, hasBind := false, false
 		for _, m := range req.Messages {
 			if m.Fail != "" || m.Off+int64(m.Len) > int64(len(wire.In)) || m.Len < 5 {
 				continue
@@ -87,21 +106,34 @@ func answers(db *app.Database) []*Answer {
 			case 'P':
 				name, rest := cut(body)
 				q, _ := cut(rest)
-				named[name] = q
+				ss.query[name] = q
 				if name == "" {
 					a.SQL = append(a.SQL, q)
+				}
+			case 'D':
+				if len(body) > 0 && body[0] == 'S' {
+					described, hasDescribe = cstring(body[1:]), true
 				}
 			case 'B':
 				_, rest := cut(body)
 				stmt, rest := cut(rest)
 				if stmt != "" {
-					a.SQL = append(a.SQL, named[stmt])
+					a.SQL = append(a.SQL, ss.query[stmt])
 				}
-				formats[req.Session] = resultFormats(rest)
+				bound, hasBind = stmt, true
+				ss.formats = resultFormats(rest)
 			}
 		}
 		if req.ReplyEnd <= int64(len(wire.Out)) && req.ReplyOff <= req.ReplyEnd {
-			a.Results = decodeReply(wire.Out[req.ReplyOff:req.ReplyEnd], formats[req.Session])
+			var initial *rowDesc
+			if hasBind {
+				initial = ss.desc[bound]
+			}
+			var last *rowDesc
+			a.Results, last = decodeReply(wire.Out[req.ReplyOff:req.ReplyEnd], ss.formats, initial)
+			if hasDescribe {
+				ss.desc[described] = last
+			}
 		}
 		out = append(out, a)
 	}
@@ -148,15 +180,23 @@ func resultFormats(b []byte) []int16 {
 
 // decodeReply decodes the backend messages of a reply into statement
 // results; formats are the result-format codes the request's Bind asked
-// for (none: text).
-func decodeReply(b []byte, formats []int16) []StatementResult {
+// for (none: text), initial the description of the statement it
+// executes (rows of an extended-query execution come without a
+// RowDescription). It also returns the last RowDescription in the reply
+// (nil when none, or after a NoData).
+func decodeReply(b []byte, formats []int16, initial *rowDesc) ([]StatementResult, *rowDesc) {
 	var out []StatementResult
 	var cur *StatementResult
 	var oids []uint32
+	var last *rowDesc
 	open := func() *StatementResult {
 		if cur == nil {
 			out = append(out, StatementResult{})
 			cur = &out[len(out)-1]
+			if initial != nil {
+				cur.Columns = slices.Clone(initial.names)
+				oids = slices.Clone(initial.oids)
+			}
 		}
 		return cur
 	}
@@ -171,19 +211,26 @@ func decodeReply(b []byte, formats []int16) []StatementResult {
 		rd := reader{b: body}
 		switch typ {
 		case 'T':
-			r := open()
-			oids = oids[:0]
-			r.Columns = []string{}
+			desc := &rowDesc{names: []string{}}
 			for range rd.int16() {
-				name := rd.cstring()
+				desc.names = append(desc.names, rd.cstring())
 				rd.int32() // table oid
 				rd.int16() // attribute number
-				oids = append(oids, uint32(rd.int32()))
+				desc.oids = append(desc.oids, uint32(rd.int32()))
 				rd.int16() // type size
 				rd.int32() // type modifier
 				rd.int16() // format
-				r.Columns = append(r.Columns, name)
 			}
+			last = desc
+			if initial == nil || cur != nil {
+				r := open()
+				r.Columns, oids = desc.names, desc.oids
+			} else {
+				// a Describe of the portal: this execution's own description
+				initial = desc
+			}
+		case 'n':
+			last = nil
 		case 'D':
 			r := open()
 			var row []string
@@ -221,7 +268,7 @@ func decodeReply(b []byte, formats []int16) []StatementResult {
 			cur = nil
 		}
 	}
-	return out
+	return out, last
 }
 
 func column(oids []uint32, i int) uint32 {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/poolsim/poolsim/app"
 	"github.com/poolsim/poolsim/driver"
+	"github.com/poolsim/poolsim/driver/pgxlike"
 	"github.com/poolsim/poolsim/driver/psycopg"
 	"github.com/poolsim/poolsim/driver/rawpq"
 	"github.com/poolsim/poolsim/fakepg"
@@ -33,8 +34,8 @@ type Run struct {
 	Options  Options
 	World    *sim.World
 	Outcome  sim.Outcome
-	// Err is set when the scenario could not be started (its driver is
-	// not available, the server could not listen).
+	// Err is set when the scenario could not be started (an unknown
+	// driver, the server could not listen).
 	Err error
 	// Database is the server with its wire logs; Truth its ground truth;
 	// ClientTruth the client side's (nil with NoClientTruth).
@@ -153,6 +154,8 @@ func (r *Run) driver() (driver.Driver, error) {
 		return psycopg.Driver{Options: psycopg.Options{NoLock: !r.Scenario.Engine.DriverLock, Observe: observe}}, nil
 	case "libpq":
 		return rawpq.Driver{Options: rawpq.Options{Observe: observe}}, nil
+	case "pgx":
+		return pgxlike.Driver{}, nil // built on pgproto3, not libpq: no client truth
 	default:
 		return nil, fmt.Errorf("%s: driver %q is not available", r.Scenario.File, name)
 	}

@@ -38,6 +38,13 @@ func (r *Run) Answers() []*Answer {
 // never received whole is not compared (its failure, if any, is a
 // symptom).
 func (r *Run) WrongResults() []WrongResult {
+	out, _ := r.compare()
+	return out
+}
+
+// compare is WrongResults, also returning how many operations were
+// compared with an answer.
+func (r *Run) compare() (out []WrongResult, compared int) {
 	bySender := map[string][]*Answer{} // lookup only
 	for _, a := range r.Answers() {
 		if a.Sender != nil && len(a.SQL) > 0 {
@@ -46,7 +53,6 @@ func (r *Run) WrongResults() []WrongResult {
 		}
 	}
 	used := map[*Answer]bool{} // lookup only
-	var out []WrongResult
 	for _, op := range r.Recorder.Ops {
 		if !op.Returned || op.Kind == app.OpCommit || op.Kind == app.OpRollback {
 			continue
@@ -65,11 +71,12 @@ func (r *Run) WrongResults() []WrongResult {
 		if op.Failed() {
 			continue
 		}
+		compared++
 		if d := differs(op, a); d != "" {
 			out = append(out, WrongResult{Op: op, Answer: a, Detail: d})
 		}
 	}
-	return out
+	return out, compared
 }
 
 // differs says how the operation's result differs from the answer's
