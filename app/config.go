@@ -13,9 +13,9 @@ type EngineConfig struct {
 	// mutex (psycopg2 always has; false is a mechanism swap).
 	DriverLock bool `toml:"driver_lock"`
 	// Poolclass is the pool design: "QueuePool", "NullPool",
-	// "StaticPool", "SingletonThreadPool", "AssertionPool", or "PIDCheck"
+	// "StaticPool", "SingletonThreadPool", "AssertionPool", "PIDCheck"
 	// (the pid-check recipe of SQLAlchemy's pooling documentation over a
-	// QueuePool).
+	// QueuePool), or a design registered with RegisterPoolclass.
 	Poolclass string `toml:"poolclass"`
 	// PoolSize, MaxOverflow and PoolTimeout are QueuePool's pool_size,
 	// max_overflow and timeout.

@@ -69,12 +69,18 @@ func LoadFlask(env Env, cfg AppConfig, engCfg EngineConfig, drv driver.Driver, u
 }
 
 // createEngine is create_engine(url, poolclass=..., **engine arguments);
-// the pid-check design is a QueuePool with the recipe's event handlers.
+// the pid-check design is a QueuePool with the recipe's event handlers, a
+// registered design (RegisterPoolclass) its callable. QueuePool's and
+// SingletonThreadPool's size arguments go to those classes only, as a
+// configuration that names another class leaves them out.
 func (f *Flask) createEngine(poolclass string) *sqla.Engine {
 	c := f.engCfg
-	class := poolclass
+	var class any = poolclass
 	if poolclass == "PIDCheck" {
 		class = sqla.QueuePoolClass
+	}
+	if own, ok := ownPoolclasses[poolclass]; ok {
+		class = own
 	}
 	kw := sqla.K("poolclass", class, "pool_pre_ping", c.PoolPrePing, "pool_recycle", c.PoolRecycle.D().Seconds(),
 		"pool_reset_on_return", c.PoolResetOnReturn, "use_native_hstore", c.UseNativeHstore, "_initialize", c.Initialize)

@@ -354,7 +354,6 @@ func TestRawLibpqThreadsInterleave(t *testing.T) {
 	t.Logf("libpq: %q", slices.Compact(texts))
 }
 
-
 // TestIncidentAndNullPoolSideBySide reports the incident's production
 // configuration and its proposed NullPool variant: peak server
 // connections, sessions opened and virtual latency p50/p99 (all requests,

@@ -23,10 +23,6 @@ func invalid(key, format string, args ...any) error {
 // Drivers are the driver names [engine] driver accepts.
 var Drivers = []string{"psycopg2", "libpq", "pgx"}
 
-// Poolclasses are the pool designs [engine] poolclass and a
-// create_engine(poolclass=...) hook accept.
-var Poolclasses = []string{"QueuePool", "NullPool", "StaticPool", "SingletonThreadPool", "AssertionPool", "PIDCheck"}
-
 // Validate checks the values a file cannot get wrong without the
 // simulation meaning nothing (Parse calls it).
 func (s *Scenario) Validate() error { return s.validate() }
@@ -46,7 +42,7 @@ func (s *Scenario) validate() error {
 	}
 	hook := func(key string, h app.Hook) error {
 		if h.Kind == app.HookRecreate {
-			return oneOf(key, h.Poolclass, Poolclasses...)
+			return oneOf(key, h.Poolclass, app.Poolclasses()...)
 		}
 		return nil
 	}
@@ -59,7 +55,7 @@ func (s *Scenario) validate() error {
 		},
 		func() error { return atLeast("server.max_connections", s.Server.MaxConnections, 1) },
 		func() error { return oneOf("engine.driver", s.Engine.Driver, Drivers...) },
-		func() error { return oneOf("engine.poolclass", s.Engine.Poolclass, Poolclasses...) },
+		func() error { return oneOf("engine.poolclass", s.Engine.Poolclass, app.Poolclasses()...) },
 		func() error { return atLeast("engine.pool_size", s.Engine.PoolSize, 0) },
 		func() error { return atLeast("engine.max_overflow", s.Engine.MaxOverflow, -1) },
 		func() error {

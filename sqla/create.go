@@ -54,6 +54,12 @@ const (
 	AssertionPoolClass       = "AssertionPool"
 )
 
+// PoolClass is a poolclass of one's own: create_engine(poolclass=f) with
+// a callable that makes the pool from the creator and the options every
+// pool takes, as a Pool subclass's __init__ would (it takes no other
+// pool arguments).
+type PoolClass func(w *sim.World, creator pool.Creator, o pool.Options) *pool.Pool
+
 // poolKwargs are the keyword arguments each pool class's __init__ takes
 // (util.get_cls_kwargs), with Pool's own.
 var basePoolKwargs = []string{"creator", "recycle", "echo", "logging_name", "reset_on_return", "events", "dialect", "pre_ping", "_dispatch"}
@@ -142,8 +148,11 @@ func CreateEngine(s Setup, rawURL string, kw ...Kwarg) (*Engine, error) {
 		}
 	}
 	class := QueuePoolClass
+	var own PoolClass
 	if v, ok := pop("poolclass"); ok {
-		if class, err = asString("poolclass", v); err != nil {
+		if own, ok = v.(PoolClass); ok {
+			class = "PoolClass"
+		} else if class, err = asString("poolclass", v); err != nil {
 			return nil, err
 		}
 	}
@@ -244,6 +253,8 @@ func CreateEngine(s Setup, rawURL string, kw ...Kwarg) (*Engine, error) {
 		e.pool = pool.NewSingletonThreadPool(w, creator, singletonSize, o)
 	case AssertionPoolClass:
 		e.pool = pool.NewAssertionPool(w, creator, storeTraceback, o)
+	case "PoolClass":
+		e.pool = own(w, creator, o)
 	default:
 		return nil, exc.Newf(exc.ArgumentError, "unknown poolclass %q", class)
 	}
