@@ -6,9 +6,10 @@ import "github.com/poolsim/poolsim/procmem"
 // application, the tasks of a Celery worker. It stands for memory of the
 // process that loaded it; a forked child gets its copy (CopyInto).
 type Application interface {
-	// Serve handles one request in the current task and returns the
-	// reply's status ("200 OK", "500 INTERNAL SERVER ERROR").
-	Serve(r *Request) string
+	// Serve handles one request in the current task. An error is the
+	// exception the request raised; the server logs it in its own way and
+	// answers with an error status.
+	Serve(r *Request) error
 	// Hook runs a server hook's body (post_fork, post_worker_init,
 	// worker_process_init) in the current task.
 	Hook(h Hook)
@@ -22,8 +23,7 @@ type Application interface {
 // thread).
 type Loader func() Application
 
-// HTTP statuses the WSGI application answers with, and Celery's task
-// states.
+// HTTP statuses Gunicorn answers with, and Celery's task states.
 const (
 	StatusOK      = "200 OK"
 	StatusError   = "500 INTERNAL SERVER ERROR"

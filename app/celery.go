@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/poolsim/poolsim/procmem"
 	"github.com/poolsim/poolsim/sim"
@@ -152,18 +153,34 @@ func (c *Celery) child(app Application, p *sim.Conn) {
 		r := env.Workload.Requests[id]
 		start := env.W.Elapsed()
 		env.W.Sleep(env.Costs.Request.D())
-		status := StatusFailure
-		if app != nil {
-			status = app.Serve(r)
-		}
-		if status == StatusOK {
-			status = StatusSuccess
+		status := StatusSuccess
+		if err := app.Serve(r); err != nil {
+			status = StatusFailure
+			text, class := ErrorText(err)
+			env.Log.Printf(Error, "Task app.tasks.handle[%d] raised unexpected: %s(%s)", id, shortClass(class), pyRepr(text))
+		} else {
 			env.Log.Printf(Info, "Task app.tasks.handle[%d] succeeded in %.6fs: None", id, (env.W.Elapsed() - start).Seconds())
 		}
 		if writeFrame(p, []byte(status)) != nil {
 			return
 		}
 	}
+}
+
+// shortClass is a class's name without its module, as an exception's
+// repr prints it.
+func shortClass(qualified string) string {
+	if i := strings.LastIndexByte(qualified, '.'); i >= 0 {
+		return qualified[i+1:]
+	}
+	return qualified
+}
+
+// pyRepr is repr(s) for a str: single quotes, backslash escapes for
+// quotes, backslashes and line breaks.
+func pyRepr(s string) string {
+	r := strings.NewReplacer("\\", "\\\\", "'", "\\'", "\n", "\\n", "\t", "\\t")
+	return "'" + r.Replace(s) + "'"
 }
 
 // consume accepts client connections and reads their task messages.

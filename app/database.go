@@ -7,7 +7,7 @@ import (
 
 	"github.com/poolsim/poolsim/fakepg"
 	"github.com/poolsim/poolsim/fakepg/engine"
-	"github.com/poolsim/poolsim/fakepg/libpq"
+	"github.com/poolsim/poolsim/fakepg/sqlparse"
 	"github.com/poolsim/poolsim/sim"
 )
 
@@ -147,22 +147,22 @@ func (t *tappedConn) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// Setup runs sql (one simple query, which may hold several statements)
-// on a connection of its own from the current task, before the
-// applications start: the scenario's initial data.
+// Setup runs sql (statements separated by semicolons, as one query
+// string: one implicit transaction) in a session of the database's engine
+// from the current task, without a connection: the scenario's initial
+// data, in place before the applications start. It leaves no trace in
+// the server's truth.
 func (db *Database) Setup(sql string) error {
-	sock, err := db.w.Dial(DatabaseAddr)
+	stmts, err := sqlparse.Parse(sql)
 	if err != nil {
-		return err
+		return fmt.Errorf("setup: %v", err)
 	}
-	c, err := libpq.Connect(sock, map[string]string{"user": db.Config.User})
-	if err != nil {
-		sock.Close()
-		return err
-	}
-	defer c.Finish() // Terminate, then the descriptor is closed
-	if res := c.Exec(sql); res.Status() != libpq.PGRES_COMMAND_OK && res.Status() != libpq.PGRES_TUPLES_OK {
-		return fmt.Errorf("setup: %s", res.ErrorMessage())
+	sess := db.Server.DB().NewSession(0, db.Config.User, "setup")
+	defer sess.Close()
+	for i, st := range stmts {
+		if _, _, e := sess.RunSimple(st, nil, len(stmts) > 1, i == len(stmts)-1); e != nil {
+			return fmt.Errorf("setup: %s", e.Message)
+		}
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"errors"
+
 	"github.com/poolsim/poolsim/driver"
 	"github.com/poolsim/poolsim/procmem"
 )
@@ -36,9 +38,9 @@ func LoadDBAPI(env Env, drv driver.Driver, user string) Loader {
 func (a *DBAPI) Conn() driver.Conn { return a.conn }
 
 // Serve runs the request's statements on the shared connection.
-func (a *DBAPI) Serve(r *Request) string {
+func (a *DBAPI) Serve(r *Request) error {
 	if a.conn == nil {
-		return StatusError
+		return errNoConnection
 	}
 	var err error
 	if r.Autocommit != nil {
@@ -50,13 +52,12 @@ func (a *DBAPI) Serve(r *Request) string {
 			}
 		}
 	}
-	if err != nil {
-		text, class := ErrorText(err)
-		a.env.Log.Printf(Error, "request %d: %s: %s", r.ID, class, text)
-		return StatusError
-	}
-	return StatusOK
+	return err
 }
+
+// errNoConnection is what a request raises when connecting failed at
+// load.
+var errNoConnection = errors.New("NameError: name 'conn' is not defined")
 
 // transaction runs t's statements, then commit (or rollback); a failed
 // statement rolls back.

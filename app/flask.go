@@ -1,7 +1,7 @@
 package app
 
 import (
-	"fmt"
+	"errors"
 
 	"github.com/poolsim/poolsim/driver"
 	"github.com/poolsim/poolsim/pool"
@@ -125,11 +125,11 @@ func (f *Flask) Hook(h Hook) {
 // Serve is the view: the settings read through the module-level
 // connection (if any), then the request's transactions through the
 // scoped session, or its autocommit operation through a connection of its
-// own; then the request's teardown removes the session. Any exception
-// makes the response a 500, with Flask's log line.
-func (f *Flask) Serve(r *Request) string {
+// own; then the request's teardown removes the session. It returns the
+// first exception raised.
+func (f *Flask) Serve(r *Request) error {
 	if f.engine == nil {
-		return StatusError
+		return errNoEngine
 	}
 	var err error
 	if f.global != nil {
@@ -149,18 +149,17 @@ func (f *Flask) Serve(r *Request) string {
 	if rerr := f.session.Remove(); err == nil {
 		err = rerr
 	}
-	if err != nil {
-		f.logException(fmt.Sprintf("/requests/%d [GET]", r.ID), err)
-		return StatusError
-	}
-	return StatusOK
+	return err
 }
 
-// logException writes Flask's log of an unhandled exception: the request
-// and the traceback's last line.
+// errNoEngine is what a view raises when create_engine failed at import.
+var errNoEngine = errors.New("NameError: name 'engine' is not defined")
+
+// logException writes the log of an exception raised at import: the
+// traceback's last line.
 func (f *Flask) logException(where string, err error) {
 	text, class := ErrorText(err)
-	f.env.Log.Printf(Error, "Exception on %s\nTraceback (most recent call last):\n%s: %s", where, class, text)
+	f.env.Log.Printf(Error, "Exception in %s\nTraceback (most recent call last):\n%s: %s", where, class, text)
 }
 
 // transaction runs t through the thread's session: its statements, then

@@ -36,12 +36,12 @@ func loadLockApp(w *sim.World, hold time.Duration, served *[]int) Loader {
 	}
 }
 
-func (a *lockApp) Serve(r *Request) string {
+func (a *lockApp) Serve(r *Request) error {
 	a.mu.Lock()
 	a.w.Sleep(time.Millisecond)
 	a.mu.Unlock()
 	*a.served = append(*a.served, PID(a.w.Current().Process()))
-	return StatusOK
+	return nil
 }
 
 func (a *lockApp) Hook(Hook) {}

@@ -97,7 +97,12 @@ func (wk *gworker) serve(c *sim.Conn) {
 		return
 	}
 	env.W.Sleep(env.Costs.Request.D())
-	status := wk.app.Serve(r)
+	status := StatusOK
+	if err := wk.app.Serve(r); err != nil {
+		status = StatusError
+		text, class := ErrorText(err)
+		env.Log.Printf(Error, "Exception on /requests/%d [GET]\nTraceback (most recent call last):\n%s: %s", r.ID, class, text)
+	}
 	env.W.Sleep(2 * env.Costs.Hop.D()) // the request's hop and the reply's, charged once
 	writeFrame(c, []byte(status))
 }

@@ -29,7 +29,12 @@ func StartThreads(env Env, cfg ThreadsConfig, load Loader) *Threads {
 					}
 					rr := &RequestRecord{Request: r, Client: env.W.Current().Path(), Sent: env.W.Elapsed(), SentStep: env.W.Step()}
 					env.Rec.Requests = append(env.Rec.Requests, rr)
-					rr.Status = t.App.Serve(r)
+					rr.Status = StatusOK
+					if err := t.App.Serve(r); err != nil {
+						rr.Status = StatusError
+						text, class := ErrorText(err)
+						env.Log.Printf(Error, "request %d: %s: %s", r.ID, class, text)
+					}
 					rr.Replied, rr.RepliedStep, rr.Done = env.W.Elapsed(), env.W.Step(), true
 				}
 			})
