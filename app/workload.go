@@ -152,21 +152,25 @@ func (wl *Workload) Add(target string, clients int, seed uint64) {
 		wl.Clients = map[string]int{}
 	}
 	wl.Clients[target] = clients
-	{
-		rng := rand.New(rand.NewPCG(seed, hashString(target)))
-		for c := range clients {
-			for s := range cfg.Requests {
-				r := &Request{ID: len(wl.Requests), Target: target, Client: c, Seq: s}
-				if pick(rng, cfg.Mix.Transaction, cfg.Mix.Autocommit) == 1 {
-					st := autocommitStatement(rng, cfg, r.ID)
-					r.Autocommit = &st
-				} else {
-					for range 1 + rng.IntN(max(cfg.Transactions, 1)) {
-						r.Transactions = append(r.Transactions, transaction(rng, cfg, r.ID))
-					}
+	rng := rand.New(rand.NewPCG(seed, hashString(target)))
+	// values written are unique in the run: a prefix per target, then the
+	// request's number within the target and the statement's
+	base := int64(hashString(target)%1000+1) * 10_000_000_000
+	n := 0
+	for c := range clients {
+		for s := range cfg.Requests {
+			r := &Request{ID: len(wl.Requests), Target: target, Client: c, Seq: s}
+			v := base + int64(n)*10_000
+			if pick(rng, cfg.Mix.Transaction, cfg.Mix.Autocommit) == 1 {
+				st := autocommitStatement(rng, cfg, v)
+				r.Autocommit = &st
+			} else {
+				for i := range 1 + rng.IntN(max(cfg.Transactions, 1)) {
+					r.Transactions = append(r.Transactions, transaction(rng, cfg, v+int64(i)*100))
 				}
-				wl.Requests = append(wl.Requests, r)
 			}
+			wl.Requests = append(wl.Requests, r)
+			n++
 		}
 	}
 }
@@ -182,13 +186,14 @@ func (wl *Workload) For(target string, c int) []*Request {
 	return out
 }
 
-// transaction draws one transaction of request id.
-func transaction(rng *rand.Rand, cfg WorkloadConfig, id int) Transaction {
+// transaction draws one transaction whose writes write base+1, base+2,
+// ...
+func transaction(rng *rand.Rand, cfg WorkloadConfig, base int64) Transaction {
 	var t Transaction
 	m := cfg.Mix
 	for range 1 + rng.IntN(max(cfg.Statements, 1)) {
 		key := keyName(rng.IntN(max(cfg.Keys, 1)))
-		value := int64(id*100 + len(t.Statements) + 1)
+		value := base + int64(len(t.Statements)) + 1
 		switch pick(rng, m.Read, m.Write, m.Increment, m.Select) {
 		case 0:
 			t.Statements = append(t.Statements, ReadStatement(key))
@@ -204,11 +209,11 @@ func transaction(rng *rand.Rand, cfg WorkloadConfig, id int) Transaction {
 	return t
 }
 
-// autocommitStatement draws the autocommit operation of request id.
-func autocommitStatement(rng *rand.Rand, cfg WorkloadConfig, id int) Statement {
+// autocommitStatement draws an autocommit operation writing base+1.
+func autocommitStatement(rng *rand.Rand, cfg WorkloadConfig, base int64) Statement {
 	m := cfg.Mix
 	key := keyName(rng.IntN(max(cfg.Keys, 1)))
-	value := int64(id*100 + 1)
+	value := base + 1
 	switch pick(rng, m.Read, m.Write, m.Increment, m.Upsert) {
 	case 0:
 		return ReadStatement(key)
