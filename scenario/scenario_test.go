@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -156,4 +157,22 @@ func overlaps(a, b []string) bool {
 		}
 	}
 	return false
+}
+
+// TestReadmeListsEveryScenario: the README's table names every built-in
+// scenario with its summary.
+func TestReadmeListsEveryScenario(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range all {
+		if row := "| `" + s.Name + "` | " + s.Summary + " |"; !strings.Contains(string(data), row) {
+			t.Errorf("README lacks the row %s", row)
+		}
+	}
 }

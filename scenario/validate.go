@@ -40,6 +40,12 @@ func (s *Scenario) validate() error {
 		}
 		return nil
 	}
+	between := func(key string, v, lo, hi int) error {
+		if v < lo || v > hi {
+			return invalid(key, "%d is not between %d and %d", v, lo, hi)
+		}
+		return nil
+	}
 	hook := func(key string, h app.Hook) error {
 		if h.Kind == app.HookRecreate {
 			return oneOf(key, h.Poolclass, app.Poolclasses()...)
@@ -64,8 +70,8 @@ func (s *Scenario) validate() error {
 		func() error { return atLeast("app.background_threads", s.App.BackgroundThreads, 0) },
 		func() error { return atLeast("workload.clients", s.Workload.Clients, 1) },
 		func() error { return atLeast("workload.requests", s.Workload.Requests, 0) },
-		func() error { return atLeast("workload.transactions", s.Workload.Transactions, 1) },
-		func() error { return atLeast("workload.statements", s.Workload.Statements, 1) },
+		func() error { return between("workload.transactions", s.Workload.Transactions, 1, 99) },
+		func() error { return between("workload.statements", s.Workload.Statements, 1, 99) },
 		func() error { return atLeast("workload.keys", s.Workload.Keys, 1) },
 		func() error { return atLeast("workload.activity_rows", s.Workload.ActivityRows, 0) },
 		func() error { return atLeast("workload.payload_bytes", s.Workload.PayloadBytes, 0) },
