@@ -419,3 +419,32 @@ func TestTooManyClientsReachesApplication(t *testing.T) {
 		t.Fatalf("peak %d, limit %d", p, s.Server.MaxConnections)
 	}
 }
+
+// TestClientTruthShowsSharedSocket: with the master's pooled connection
+// inherited by both workers, the client-side truth records backend
+// messages of one stream parsed by tasks of two worker processes.
+func TestClientTruthShowsSharedSocket(t *testing.T) {
+	s := loadRunnable(t, "preload-touch-db")
+	for i, r := range runSeeds(t, s, eightSeeds) {
+		procs := map[*sim.Stream]map[string]bool{} // lookup only
+		for _, m := range r.ClientTruth.Messages {
+			if procs[m.Stream] == nil {
+				procs[m.Stream] = map[string]bool{}
+			}
+			procs[m.Stream][m.Task.Process().Path()] = true
+		}
+		shared := false
+		for _, st := range r.Truth.Sessions {
+			if len(procs[st.Outbound]) >= 2 {
+				shared = true
+			}
+		}
+		if !shared {
+			t.Fatalf("seed %d: no stream parsed by two processes", eightSeeds[i])
+		}
+	}
+	r := Execute(s, sim.Random(1), Options{Seed: 1, NoClientTruth: true})
+	if r.ClientTruth != nil || r.Outcome.Kind != sim.Completed {
+		t.Fatalf("without client truth: %v %v", r.ClientTruth, r.Outcome)
+	}
+}
