@@ -55,7 +55,7 @@ type Mix struct {
 // DefaultWorkload is the small workload scenarios start from.
 func DefaultWorkload() WorkloadConfig {
 	return WorkloadConfig{Clients: 2, Requests: 3, Transactions: 1, Statements: 2, Keys: 4, ActivityRows: 3,
-		PayloadBytes: 200, Mix: Mix{Transaction: 3, Autocommit: 1, Read: 2, Write: 1, Increment: 1, Select: 1, Upsert: 1}}
+		PayloadBytes: 64, Mix: Mix{Transaction: 3, Autocommit: 1, Read: 2, Write: 1, Increment: 1, Select: 1, Upsert: 1}}
 }
 
 // OpKind is what one recorded operation does.
