@@ -14,6 +14,7 @@ type validationError struct {
 	key, msg string
 }
 
+// Error returns "key: message".
 func (e *validationError) Error() string { return e.key + ": " + e.msg }
 
 func invalid(key, format string, args ...any) error {
