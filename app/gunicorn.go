@@ -30,7 +30,10 @@ type GunicornConfig struct {
 	// is killed and replaced; 0 disables it.
 	Timeout Duration `toml:"timeout"`
 	// PostFork runs in a worker right after the fork, PostWorkerInit
-	// after the worker loaded the application.
+	// after the worker loaded the application. Without preload_app a
+	// post_fork hook finds no application loaded yet and does nothing
+	// (a hook that imports the application itself is a load after the
+	// fork).
 	PostFork       Hook `toml:"post_fork"`
 	PostWorkerInit Hook `toml:"post_worker_init"`
 }
