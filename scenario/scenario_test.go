@@ -24,7 +24,11 @@ type verdict struct {
 }
 
 // verdicts pins every built-in scenario's verdict. The scenario files do
-// not name their symptoms; this table does.
+// not name their symptoms; this table does. Safe means no symptom text,
+// wrong row or hang: threads that share one psycopg2 connection (directly
+// or through StaticPool) are safe in that sense, and share one
+// transaction, a property of its own
+// (TestPsycopg2ThreadsShareOneTransaction).
 var verdicts = map[string]verdict{
 	"gthread-queuepool":                  {},
 	"sync-queuepool":                     {},
