@@ -169,6 +169,13 @@ func (b *backend) bind(body []byte) *engine.Error {
 		}
 	}
 	b.sess.StartCommand()
+	if ps.plan != nil {
+		plan, err := b.sess.Revalidate(ps.plan)
+		if err != nil {
+			return err
+		}
+		ps.plan = plan
+	}
 	params := make([]engine.Value, nParams)
 	for i, raw := range msg.Parameters {
 		if raw == nil {

@@ -64,6 +64,8 @@ func FuzzServerInput(f *testing.F) {
 	f.Add(msgBytes(&pgproto3.Query{String: "BEGIN; INSERT INTO kv VALUES ('a', 1); COMMIT"}))
 	f.Add(msgBytes(&pgproto3.Parse{Query: "SELECT v FROM kv WHERE k = $1"}, &pgproto3.Bind{Parameters: [][]byte{[]byte("a")}},
 		&pgproto3.Describe{ObjectType: 'P'}, &pgproto3.Execute{MaxRows: 1}, &pgproto3.Sync{}))
+	f.Add(msgBytes(&pgproto3.Query{String: "CREATE TABLE t (id serial PRIMARY KEY, e text UNIQUE, at timestamptz DEFAULT '2024-01-01'); " +
+		"INSERT INTO t (e) VALUES ('x'); SELECT * FROM t JOIN pg_class ON relname = e; DROP TABLE t"}))
 	f.Add([]byte("ity_1\x00\x00"))
 	f.Add([]byte{'Q', 0, 0, 0, 3})
 	f.Add([]byte{'Q', 0x7f, 0xff, 0xff, 0xff})

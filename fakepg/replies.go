@@ -73,7 +73,7 @@ func (b *backend) sendRowDescription(cols []engine.ResultColumn, formats []int16
 		end := start + len(c.Name)
 		r.desc.Fields = append(r.desc.Fields, pgproto3.FieldDescription{
 			Name: r.data[start:end:end], TableOID: c.TableOID, TableAttributeNumber: uint16(c.AttNum),
-			DataTypeOID: c.Type.OID, DataTypeSize: c.Type.Len, TypeModifier: -1, Format: formatOf(formats, i),
+			DataTypeOID: c.Type.OID, DataTypeSize: c.Type.Len, TypeModifier: c.Modifier(), Format: formatOf(formats, i),
 		})
 		start = end
 	}

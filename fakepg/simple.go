@@ -57,9 +57,10 @@ func (b *backend) simpleQuery(body []byte) {
 }
 
 // queryCache remembers the parse trees and plans of a session's simple
-// queries by query string. It changes no behaviour: parsing and the
-// planning of data statements depend only on the text and the (fixed)
-// catalog, and plans are read-only. It saves their cost when a workload
+// queries by query string. It changes no behaviour: parsing depends only
+// on the text, plans are read-only, and a plan made before the catalog or
+// the search path changed is made again before it runs (as PostgreSQL
+// analyses every simple query afresh). It saves their cost when a workload
 // repeats its queries, as pools' workloads do.
 type queryCache map[string]*cachedQuery // lookup only
 

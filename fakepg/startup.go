@@ -46,6 +46,7 @@ func (b *backend) startup() error {
 		}
 	}
 	b.sess = b.srv.db.NewSession(pid, user, params["application_name"])
+	b.sess.Database = params["database"]
 	b.sess.OnTransactionEnd = b.dropPortals
 	b.send(&pgproto3.AuthenticationOk{})
 	for _, name := range sortedKeys(params) {

@@ -19,7 +19,14 @@ type DB struct {
 	rt     Runtime
 	mu     Mutex
 	cond   Cond
-	tables []*Table
+	tables []*Table // the system catalogs first, then the other tables in creation order
+
+	sequences []*Sequence
+	nextOID   uint32 // the next OID to assign to a new catalog object
+	// catalogVersion changes whenever the catalog may look different to
+	// some transaction (DDL ran, or a transaction that ran DDL ended):
+	// plans made at another version are analysed again.
+	catalogVersion int64
 
 	seq     int64  // heap sequence of the last tuple version
 	nextXid uint32 // the next transaction ID to assign
@@ -31,22 +38,14 @@ type DB struct {
 
 // NewDB returns a database with the built-in tables, empty.
 func NewDB(rt Runtime) *DB {
-	db := &DB{rt: rt, nextXid: 731, DeadlockTimeout: DefaultDeadlockTimeout}
+	db := &DB{rt: rt, nextXid: 731, nextOID: firstUserOID, DeadlockTimeout: DefaultDeadlockTimeout}
 	db.mu = rt.NewMutex("db")
 	db.cond = rt.NewCond("db.txn-end", db.mu)
-	db.tables = builtinTables()
-	for _, t := range db.tables {
-		t.byKey = map[string]*rowSlot{}
+	db.tables = systemCatalogs()
+	for _, t := range builtinTables() {
+		t.Namespace = publicNamespace
+		db.assignOIDs(t, 0)
+		db.tables = append(db.tables, t)
 	}
 	return db
-}
-
-// table returns the named table, or nil.
-func (db *DB) table(name string) *Table {
-	for _, t := range db.tables {
-		if t.Name == name {
-			return t
-		}
-	}
-	return nil
 }

@@ -109,8 +109,17 @@ var noTable = []scanned{{ver: &version{}}}
 func (s *Session) execSelect(p *Plan, en *env, res *Result) error {
 	var rows []scanned
 	if t := p.sc.table; t != nil {
-		all := t.scan(s.tx, s.scanned[:0])
-		s.scanned = all[:0]
+		var all []scanned
+		if len(p.sc.rels) > 1 {
+			joined, err := s.joinRows(p, en)
+			if err != nil {
+				return err
+			}
+			all = joined
+		} else {
+			all = s.scanTable(t, s.scanned[:0])
+			s.scanned = all[:0]
+		}
 		rows = all[:0] // the matching rows, filtered in place
 		for _, r := range all {
 			ok, err := p.matches(en, r.ver.vals)
@@ -297,7 +306,14 @@ func (s *Session) execUpdate(p *Plan, en *env, res *Result) error {
 		if err != nil {
 			return err
 		}
+		if err := t.checkNotNull(vals); err != nil {
+			return err
+		}
+		if err := s.waitUniques(t, vals, r.slot); err != nil {
+			return err
+		}
 		r.slot.pending, r.slot.deleting = s.db.newVersion(t, vals), false
+		t.indexRow(r.slot, vals)
 		return p.returning(en, vals, res)
 	})
 	res.Tag = countTag("UPDATE", n)
@@ -379,19 +395,17 @@ func (s *Session) execInsert(p *Plan, en *env, res *Result) error {
 	for _, exprs := range p.rows {
 		row := make([]Value, len(t.Columns))
 		for i, c := range exprs {
+			if c == nil {
+				continue
+			}
 			v, err := c.eval(en)
 			if err != nil {
 				return err
 			}
-			row[p.insertCols[i]] = v
+			row[i] = v
 		}
-		for i, col := range t.Columns {
-			if col.NotNull && row[i] == nil {
-				e := errorf(NotNullViolation, "null value in column \"%s\" of relation \"%s\" violates not-null constraint", col.Name, t.Name)
-				e.Detail = "Failing row contains " + rowText(t, row) + "."
-				e.Schema, e.Table, e.Column = "public", t.Name, col.Name
-				return e
-			}
+		if err := t.checkNotNull(row); err != nil {
+			return err
 		}
 		done, err := s.insertRow(p, en, t, row, touched, res)
 		if err != nil {
@@ -406,7 +420,7 @@ func (s *Session) execInsert(p *Plan, en *env, res *Result) error {
 // insertRow inserts one row, handling a conflicting key as the plan says;
 // it returns the number of rows inserted or updated.
 func (s *Session) insertRow(p *Plan, en *env, t *Table, row []Value, touched map[string]bool, res *Result) (int, error) {
-	key := keyText(t.Columns[0].Type, row[0])
+	key := t.rowKey(row)
 	slot := t.slot(key, true)
 	for {
 		if h := slot.holder; h != nil && h != s.tx && (slot.pending != nil || slot.deleting || slot.committed == nil) {
@@ -421,18 +435,27 @@ func (s *Session) insertRow(p *Plan, en *env, t *Table, row []Value, touched map
 		}
 		cur := slot.visible(s.tx)
 		if cur == nil {
+			if w, ix := t.checkUniques(s.tx, row, nil); w != nil {
+				if err := s.db.waitFor(s.tx, w, t.uniqueWait(ix)); err != nil {
+					return 0, err
+				}
+				continue
+			} else if ix != nil {
+				if c := p.conflict; c != nil && c.doNothing && (c.anyIndex || c.arbiter == ix) {
+					return 0, nil
+				}
+				return 0, uniqueViolation(t, ix.name, ix.cols, row)
+			}
 			if err := s.db.lockRow(s.tx, slot, "inserting"); err != nil {
 				return 0, err
 			}
 			slot.pending, slot.deleting = s.db.newVersion(t, row), false
+			t.indexRow(slot, row)
 			touched[key] = true
 			return 1, p.returning(en, row, res)
 		}
-		if p.conflict == nil {
-			e := errorf(UniqueViolation, "duplicate key value violates unique constraint \"%s\"", t.PKeyName)
-			e.Detail = fmt.Sprintf("Key (%s)=(%s) already exists.", t.Columns[0].Name, key)
-			e.Schema, e.Table, e.Constraint = "public", t.Name, t.PKeyName
-			return 0, e
+		if p.conflict == nil || p.conflict.arbiter != nil {
+			return 0, uniqueViolation(t, t.PKeyName, t.pkey, row)
 		}
 		if p.conflict.doNothing {
 			return 0, nil
@@ -463,9 +486,49 @@ func (s *Session) insertRow(p *Plan, en *env, t *Table, row []Value, touched map
 		if err != nil {
 			return 0, err
 		}
+		if err := t.checkNotNull(vals); err != nil {
+			return 0, err
+		}
+		if err := s.waitUniques(t, vals, slot); err != nil {
+			return 0, err
+		}
 		slot.pending, slot.deleting = s.db.newVersion(t, vals), false
+		t.indexRow(slot, vals)
 		touched[key] = true
 		return 1, p.returning(en, vals, res)
+	}
+}
+
+// checkNotNull fails with 23502 for a NULL in a NOT NULL column of row.
+func (t *Table) checkNotNull(row []Value) *Error {
+	for i, col := range t.Columns {
+		if col.NotNull && row[i] == nil {
+			e := errorf(NotNullViolation, "null value in column \"%s\" of relation \"%s\" violates not-null constraint", col.Name, t.Name)
+			e.Detail = "Failing row contains " + rowText(t, row) + "."
+			e.Schema, e.Table, e.Column = namespaceName(t.Namespace), t.Name, col.Name
+			return e
+		}
+	}
+	return nil
+}
+
+// waitUniques checks a row's new version (self is its slot, whose lock
+// the transaction holds) against the table's UNIQUE constraints, waiting
+// for the transactions whose rows may conflict, and fails with 23505 if
+// one does.
+func (s *Session) waitUniques(t *Table, row []Value, self *rowSlot) error {
+	for {
+		w, ix := t.checkUniques(s.tx, row, self)
+		switch {
+		case w != nil:
+			if err := s.db.waitFor(s.tx, w, t.uniqueWait(ix)); err != nil {
+				return err
+			}
+		case ix != nil:
+			return uniqueViolation(t, ix.name, ix.cols, row)
+		default:
+			return nil
+		}
 	}
 }
 

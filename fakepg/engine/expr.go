@@ -19,8 +19,10 @@ type cexpr struct {
 	// function name, 1 for a cast's type name, 0 for none.
 	nameStrength int
 	// col is the table column an expression that is a plain column
-	// reference reads, or -1.
+	// reference reads (its index in a joined row), or -1.
 	col int
+	// mod is the column's type modifier (see Column.typeMod), 0 if none.
+	mod int32
 	// agg marks an aggregate (count); aggArg is its argument, nil for
 	// count(*). The select executor computes aggregates itself.
 	agg    bool
@@ -60,11 +62,35 @@ type env struct {
 
 // scope is what names resolve to while compiling.
 type scope struct {
-	table    *Table
+	table    *Table // the first FROM item, or the target of INSERT, UPDATE, DELETE
 	alias    string // the name the table is referenced by (alias or table name)
 	hasAlias bool
 	excluded bool // excluded.col is allowed (ON CONFLICT DO UPDATE)
 	params   *paramTypes
+
+	sess *Session
+	// rels are the tables names resolve in: the FROM items in order (or
+	// the statement's target), each with its columns' place in a joined
+	// row. An ON condition sees only rels[visibleFrom:].
+	rels        []*scopeRel
+	visibleFrom int
+	// context names a clause that allows no column references:
+	// "DEFAULT" while compiling a column default.
+	context string
+	// usesTimestamp is set when the statement reads or makes a
+	// timestamp with time zone (see utcISO).
+	usesTimestamp bool
+	// pathDependent is set when a name was resolved along the search
+	// path while compiling (a regclass literal).
+	pathDependent bool
+}
+
+// scopeRel is a table in a scope.
+type scopeRel struct {
+	table    *Table
+	alias    string // the reference name: the alias, or the table's name
+	hasAlias bool
+	offset   int // the index of the table's first column in a joined row
 }
 
 // maxParams is the most parameters a Bind message can carry; PostgreSQL
@@ -143,6 +169,8 @@ func (sc *scope) compile(e sqlparse.Expr) (*cexpr, *Error) {
 		return sc.compileUnary(x)
 	case *sqlparse.TypeCast:
 		return sc.compileCast(x)
+	case *sqlparse.Default:
+		return nil, newError(SyntaxError, "DEFAULT is not allowed in this context").at(x.P)
 	case *sqlparse.IsNullExpr:
 		in, err := sc.compile(x.X)
 		if err != nil {
@@ -188,40 +216,133 @@ func compileConst(x *sqlparse.Const) (*cexpr, *Error) {
 }
 
 func (sc *scope) compileColumn(x *sqlparse.ColumnRef) (*cexpr, *Error) {
-	useExcluded := false
-	switch {
-	case x.Table == "":
-		if sc.table == nil {
-			return nil, errorf(UndefinedColumn, "column \"%s\" does not exist", x.Column).at(x.P)
-		}
-	case x.Table == "excluded" && sc.excluded:
-		useExcluded = true
-	case sc.table != nil && x.Table == sc.alias:
-	case sc.table != nil && sc.hasAlias && x.Table == sc.table.Name:
-		e := errorf(UndefinedTable, "invalid reference to FROM-clause entry for table \"%s\"", x.Table).at(x.P)
-		e.Hint = "Perhaps you meant to reference the table alias \"" + sc.alias + "\"."
-		return nil, e
-	default:
-		return nil, errorf(UndefinedTable, "missing FROM-clause entry for table \"%s\"", x.Table).at(x.P)
+	if sc.context == "DEFAULT" {
+		return nil, newError(FeatureNotSupported, "cannot use column reference in DEFAULT expression").at(x.P)
 	}
-	i := sc.table.column(x.Column)
-	if i < 0 {
-		if x.Table == "" {
-			return nil, errorf(UndefinedColumn, "column \"%s\" does not exist", x.Column).at(x.P)
+	if x.Table == "excluded" && sc.excluded {
+		i := sc.table.column(x.Column)
+		if i < 0 {
+			return nil, errorf(UndefinedColumn, "column %s.%s does not exist", x.Table, x.Column).at(x.P)
 		}
-		return nil, errorf(UndefinedColumn, "column %s.%s does not exist", x.Table, x.Column).at(x.P)
-	}
-	c := &cexpr{typ: sc.table.Columns[i].Type, name: x.Column, nameStrength: 2, col: i, pos: x.P}
-	if useExcluded {
-		c.col = -1
+		c := &cexpr{typ: sc.table.Columns[i].Type, name: x.Column, nameStrength: 2, col: -1, pos: x.P}
 		c.eval = func(en *env) (Value, error) { return en.excluded[i], nil }
-	} else {
-		c.eval = func(en *env) (Value, error) { return en.row[i], nil }
+		return c, sc.columnUsable(sc.table, i, x)
 	}
-	return c, nil
+	var rel *scopeRel
+	i := -1
+	if x.Table == "" {
+		for _, r := range sc.rels[sc.visibleFrom:] {
+			if j := r.table.column(x.Column); j >= 0 {
+				if rel != nil {
+					return nil, errorf("42702", "column reference \"%s\" is ambiguous", x.Column).at(x.P)
+				}
+				rel, i = r, j
+			}
+		}
+		if rel == nil {
+			if systemColumns[x.Column] && len(sc.rels) > 0 {
+				return nil, errorf(FeatureNotSupported, "poolsim does not support the system column %s", x.Column).at(x.P)
+			}
+			return nil, sc.missingColumn(x)
+		}
+	} else {
+		var err *Error
+		if rel, err = sc.findRel(x.Table, x.P); err != nil {
+			return nil, err
+		}
+		if i = rel.table.column(x.Column); i < 0 {
+			if systemColumns[x.Column] {
+				return nil, errorf(FeatureNotSupported, "poolsim does not support the system column %s", x.Column).at(x.P)
+			}
+			return nil, errorf(UndefinedColumn, "column %s.%s does not exist", x.Table, x.Column).at(x.P)
+		}
+	}
+	col := rel.table.Columns[i]
+	at := rel.offset + i
+	c := &cexpr{typ: col.Type, name: x.Column, nameStrength: 2, col: at, pos: x.P, mod: col.typeMod()}
+	c.eval = func(en *env) (Value, error) { return en.row[at], nil }
+	return c, sc.columnUsable(rel.table, i, x)
+}
+
+// columnUsable refuses the columns of system catalogs whose types the
+// engine lacks, and notes timestamp with time zone columns.
+func (sc *scope) columnUsable(t *Table, i int, x *sqlparse.ColumnRef) *Error {
+	if t.Columns[i].unsupported {
+		return errorf(FeatureNotSupported, "poolsim does not support the column %s.%s", t.Name, x.Column).at(x.P)
+	}
+	if t.Columns[i].Type == Timestamptz {
+		sc.usesTimestamp = true
+	}
+	return nil
+}
+
+// findRel returns the FROM item a qualified column reference names, with
+// PostgreSQL's errors for a name that is no such item or one this part of
+// the query cannot see.
+func (sc *scope) findRel(name string, pos int) (*scopeRel, *Error) {
+	for i, r := range sc.rels {
+		if r.alias == name {
+			if i < sc.visibleFrom {
+				e := errorf(UndefinedTable, "invalid reference to FROM-clause entry for table \"%s\"", name).at(pos)
+				e.Hint = "There is an entry for table \"" + name + "\", but it cannot be referenced from this part of the query."
+				return nil, e
+			}
+			return r, nil
+		}
+	}
+	for _, r := range sc.rels {
+		if r.hasAlias && r.table.Name == name {
+			e := errorf(UndefinedTable, "invalid reference to FROM-clause entry for table \"%s\"", name).at(pos)
+			e.Hint = "Perhaps you meant to reference the table alias \"" + r.alias + "\"."
+			return nil, e
+		}
+	}
+	return nil, errorf(UndefinedTable, "missing FROM-clause entry for table \"%s\"", name).at(pos)
+}
+
+// missingColumn is the error for an unqualified name no visible table
+// has as a column.
+func (sc *scope) missingColumn(x *sqlparse.ColumnRef) *Error {
+	for _, r := range sc.rels {
+		if r.alias == x.Column {
+			return errorf(FeatureNotSupported, "poolsim does not support whole-row references").at(x.P)
+		}
+	}
+	e := errorf(UndefinedColumn, "column \"%s\" does not exist", x.Column).at(x.P)
+	for _, r := range sc.rels[:sc.visibleFrom] {
+		if r.table.column(x.Column) >= 0 {
+			e.Hint = "There is a column named \"" + x.Column + "\" in table \"" + r.alias + "\", but it cannot be referenced from this part of the query."
+			break
+		}
+	}
+	return e
+}
+
+// relOf returns the scope table whose column a joined row's index at is,
+// and the column's number in it.
+func (sc *scope) relOf(at int) (*scopeRel, int) {
+	for i := len(sc.rels) - 1; i >= 0; i-- {
+		if r := sc.rels[i]; at >= r.offset {
+			return r, at - r.offset
+		}
+	}
+	return nil, -1
+}
+
+// width is the number of columns of a row joined from every table of
+// the scope.
+func (sc *scope) width() int {
+	if len(sc.rels) == 0 {
+		return 0
+	}
+	last := sc.rels[len(sc.rels)-1]
+	return last.offset + len(last.table.Columns)
 }
 
 func (sc *scope) compileFunc(x *sqlparse.FuncCall) (*cexpr, *Error) {
+	if c, ok, err := sc.compileSystemFunc(x); ok {
+		return c, err
+	}
 	args := make([]*cexpr, len(x.Args))
 	for i, a := range x.Args {
 		c, err := sc.compile(a)
@@ -262,7 +383,11 @@ func (sc *scope) compileFunc(x *sqlparse.FuncCall) (*cexpr, *Error) {
 			return c, nil
 		}
 	}
-	e := errorf(UndefinedFunction, "function %s(%s) does not exist", x.Name, argTypeList(args)).at(x.P)
+	fname := x.Name
+	if x.Schema != "" {
+		fname = x.Schema + "." + x.Name
+	}
+	e := errorf(UndefinedFunction, "function %s(%s) does not exist", fname, argTypeList(args)).at(x.P)
 	e.Hint = "No function matches the given name and argument types. You might need to add explicit type casts."
 	return nil, e
 }
@@ -311,7 +436,7 @@ func (sc *scope) compileUnary(x *sqlparse.UnaryExpr) (*cexpr, *Error) {
 			return nil, e
 		}
 		switch in.typ {
-		case Int4, Int8, Float8:
+		case Int4, Int8, Float8, Int2:
 		default:
 			return nil, operatorError(x.Op, nil, in, x.P)
 		}
@@ -347,6 +472,9 @@ func operatorError(op string, l, r *cexpr, pos int) *Error {
 
 // checkRange fails with 22003 when v does not fit t.
 func checkRange(t Type, v int64) (Value, error) {
+	if t == Int2 {
+		return checkInt2(v)
+	}
 	if t == Int4 && (v < math.MinInt32 || v > math.MaxInt32) {
 		return nil, newError(NumericValueOutOfRange, "integer out of range")
 	}

@@ -249,9 +249,22 @@ func parseMillis(s string) (int64, bool) {
 	if err != nil {
 		return 0, false
 	}
-	mult := map[string]int64{"": 1, "ms": 1, "s": 1000, "min": 60000, "h": 3600000, "d": 86400000}
-	m, ok := mult[strings.TrimSpace(s[i:])]
-	return n * m, ok
+	var m int64
+	switch strings.TrimSpace(s[i:]) {
+	case "", "ms":
+		m = 1
+	case "s":
+		m = 1000
+	case "min":
+		m = 60000
+	case "h":
+		m = 3600000
+	case "d":
+		m = 86400000
+	default:
+		return 0, false
+	}
+	return n * m, true
 }
 
 // formatMillis renders milliseconds with the largest unit that divides

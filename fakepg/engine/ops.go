@@ -23,7 +23,7 @@ func (sc *scope) compileCast(x *sqlparse.TypeCast) (*cexpr, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	to, ok := typeNames[x.Type]
+	to, ok := lookupType(x.Type)
 	if !ok {
 		return nil, errorf(UndefinedObject, "type \"%s\" does not exist", x.Type).at(x.P)
 	}
@@ -32,11 +32,14 @@ func (sc *scope) compileCast(x *sqlparse.TypeCast) (*cexpr, *Error) {
 		return nil, err
 	}
 	c := *out
-	c.constant, c.param = nil, 0
+	c.constant, c.param, c.mod = nil, 0, 0
 	if in.nameStrength == 2 {
 		c.name, c.nameStrength = in.name, 2
 	} else {
 		c.name, c.nameStrength = castName[x.Type], 1
+		if n, ok := catalogCastNames[x.Type]; ok {
+			c.name = n
+		}
 	}
 	return &c, nil
 }
@@ -56,6 +59,9 @@ func (sc *scope) coerce(c *cexpr, to Type, ctx castContext) (*cexpr, *Error) {
 	from := c.typ
 	if from == to {
 		return c, nil
+	}
+	if out, ok, err := sc.coerceCatalog(c, to, ctx); ok {
+		return out, err
 	}
 	if from == Unknown {
 		switch {
@@ -96,7 +102,7 @@ func (sc *scope) coerce(c *cexpr, to Type, ctx castContext) (*cexpr, *Error) {
 // retype wraps c with a conversion of its non-null values.
 func retype(c *cexpr, to Type, conv func(Value) (Value, error)) *cexpr {
 	out := *c
-	out.typ = to
+	out.typ, out.mod = to, 0
 	in := c.eval
 	out.eval = func(en *env) (Value, error) {
 		v, err := in(en)
@@ -111,6 +117,9 @@ func retype(c *cexpr, to Type, conv func(Value) (Value, error)) *cexpr {
 // conversion returns the cast from one type to another allowed in ctx, or
 // nil.
 func conversion(from, to Type, ctx castContext) func(Value) (Value, error) {
+	if f, ok := catalogConversion(from, to, ctx); ok {
+		return f
+	}
 	isInt := func(t Type) bool { return t == Int4 || t == Int8 }
 	switch {
 	case from == Int4 && to == Int8:
@@ -166,6 +175,9 @@ func (sc *scope) assign(c *cexpr, col Column) (*cexpr, *Error) {
 		e := errorf(DatatypeMismatch, "column \"%s\" is of type %s but expression is of type %s", col.Name, col.Type.Name, c.typ.Name).at(c.pos)
 		e.Hint = "You will need to rewrite or cast the expression."
 		return nil, e
+	}
+	if n := col.Length; n > 0 {
+		out = retype(out, col.Type, func(v Value) (Value, error) { return checkVarchar(v.(string), n, false) })
 	}
 	return out, nil
 }
@@ -254,7 +266,7 @@ func (sc *scope) compileBinary(x *sqlparse.BinaryExpr) (*cexpr, *Error) {
 		c.eval = binaryEval(l, r, func(a, b Value) (Value, error) { return a.(string) + b.(string), nil })
 		return c, nil
 	}
-	lu, ru, err := sc.unify(l, r)
+	lu, ru, err := sc.unifyCatalog(l, r)
 	if err != nil {
 		return nil, err
 	}
@@ -268,7 +280,7 @@ func (sc *scope) compileBinary(x *sqlparse.BinaryExpr) (*cexpr, *Error) {
 	switch x.Op {
 	case "=", "<>", "<", "<=", ">", ">=":
 		switch l.typ {
-		case Int4, Int8, Float8, Numeric, Text, Bool:
+		case Int4, Int8, Float8, Numeric, Text, Bool, Int2, Oid, Timestamptz, Name, Char, Varchar, Regclass:
 		default:
 			return nil, operatorError(x.Op, l, r, x.P)
 		}
@@ -277,7 +289,7 @@ func (sc *scope) compileBinary(x *sqlparse.BinaryExpr) (*cexpr, *Error) {
 		c.eval = binaryEval(l, r, func(a, b Value) (Value, error) { return compareOp(op, compare(t, a, b)), nil })
 		return c, nil
 	case "+", "-", "*", "/", "%":
-		if l.typ != Int4 && l.typ != Int8 && l.typ != Float8 {
+		if l.typ != Int4 && l.typ != Int8 && l.typ != Float8 && l.typ != Int2 {
 			return nil, operatorError(x.Op, l, r, x.P)
 		}
 		c.typ = l.typ
@@ -354,6 +366,10 @@ func compare(t Type, a, b Value) int {
 			return compareFloat(numericValue(x), numericValue(b.(string)))
 		}
 		return strings.Compare(x, b.(string))
+	case Timestamp:
+		return cmp.Compare(x, b.(Timestamp))
+	case RegclassValue:
+		return cmp.Compare(x.OID, b.(RegclassValue).OID)
 	case bool:
 		y := b.(bool)
 		switch {
@@ -427,8 +443,11 @@ func arith(op string, t Type) func(a, b Value) (Value, error) {
 		}
 	}
 	overflow := "bigint out of range"
-	if t == Int4 {
+	switch t {
+	case Int4:
 		overflow = "integer out of range"
+	case Int2:
+		overflow = "smallint out of range"
 	}
 	return func(a, b Value) (Value, error) {
 		x, y := a.(int64), b.(int64)
@@ -457,7 +476,7 @@ func arith(op string, t Type) func(a, b Value) (Value, error) {
 		if !ok {
 			return nil, newError(NumericValueOutOfRange, overflow)
 		}
-		if t == Int4 && (r < math.MinInt32 || r > math.MaxInt32) {
+		if t == Int4 && (r < math.MinInt32 || r > math.MaxInt32) || t == Int2 && (r < math.MinInt16 || r > math.MaxInt16) {
 			return nil, newError(NumericValueOutOfRange, overflow)
 		}
 		return r, nil

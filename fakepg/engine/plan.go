@@ -11,6 +11,18 @@ type ResultColumn struct {
 	TableOID uint32 // 0 unless the column is a plain table column
 	AttNum   int16  // the column's number in its table, 1-based; 0 if none
 	Type     Type
+	// TypeMod is the column's type modifier (varchar(n)'s n+4) when it
+	// has one, else 0; see Modifier.
+	TypeMod int32
+}
+
+// Modifier returns the type modifier RowDescription reports: TypeMod, or
+// -1 when there is none.
+func (c ResultColumn) Modifier() int32 {
+	if c.TypeMod == 0 {
+		return -1
+	}
+	return c.TypeMod
 }
 
 // Plan is an analysed statement: parameter types resolved, names bound,
@@ -38,9 +50,28 @@ type Plan struct {
 	aggregate bool
 
 	insertCols []int
-	rows       [][]*cexpr
+	rows       [][]*cexpr // per VALUES row, an expression per table column (nil: NULL)
 	conflict   *conflictPlan
 	sets       []setPlan
+
+	joinOn  []*cexpr   // per FROM item after the first, its ON condition (or nil)
+	locks   []planLock // the relation locks the statement takes
+	version int64      // the catalog version the plan was made at
+	path    string     // the search_path it resolved names along
+	// pathDependent marks a plan that resolved a name at planning time
+	// outside FROM (a regclass literal).
+	pathDependent bool
+	// usesTimestamp marks a statement that reads or makes timestamp with
+	// time zone values (see utcISO).
+	usesTimestamp bool
+}
+
+// planLock is a relation lock a statement takes, with the position of
+// the table's name for errors while waiting for it.
+type planLock struct {
+	table *Table
+	mode  lockMode
+	pos   int
 }
 
 type orderKey struct {
@@ -57,6 +88,11 @@ type conflictPlan struct {
 	doNothing bool
 	sets      []setPlan
 	where     *cexpr
+	// arbiter is the unique index a DO NOTHING names (nil: the primary
+	// key, or any index when no target is given); anyIndex is set
+	// without a target.
+	arbiter  *index
+	anyIndex bool
 }
 
 // PlanError returns the error PostgreSQL raises when it plans the
@@ -99,7 +135,13 @@ func FailedBlockError() *Error {
 // infers parameter types (paramOIDs, from Parse, may fix some; 0 means
 // unspecified) and computes the result columns. Errors are PostgreSQL's,
 // with positions.
+//
+// Analysis reads the shared catalog and takes the statement's relation
+// locks, waiting if need be, so it is a critical section of its own.
 func (s *Session) Prepare(stmt sqlparse.Stmt, paramOIDs []uint32) (*Plan, *Error) {
+	s.db.mu.Lock()
+	defer s.db.mu.Unlock()
+	s.startStatement()
 	return s.prepare(stmt, newParamTypes(paramOIDs))
 }
 
@@ -110,7 +152,8 @@ func (s *Session) PrepareSimple(stmt sqlparse.Stmt) (*Plan, *Error) {
 }
 
 func (s *Session) prepare(stmt sqlparse.Stmt, params *paramTypes) (*Plan, *Error) {
-	p := &Plan{Stmt: stmt, sc: &scope{params: params}}
+	p := &Plan{Stmt: stmt, sc: &scope{params: params, sess: s}, version: s.db.catalogVersion,
+		path: s.gucs.vals["search_path"]}
 	var err *Error
 	switch st := stmt.(type) {
 	case *sqlparse.SelectStmt:
@@ -129,7 +172,7 @@ func (s *Session) prepare(stmt sqlparse.Stmt, params *paramTypes) (*Plan, *Error
 			return nil, e
 		}
 		p.Columns = []ResultColumn{{Name: name, Type: Text}}
-	case *sqlparse.SetStmt, *sqlparse.ResetStmt:
+	case *sqlparse.SetStmt, *sqlparse.ResetStmt, *sqlparse.CreateTableStmt, *sqlparse.DropTableStmt:
 	default:
 		return nil, newError(FeatureNotSupported, "poolsim does not support this statement")
 	}
@@ -139,18 +182,63 @@ func (s *Session) prepare(stmt sqlparse.Stmt, params *paramTypes) (*Plan, *Error
 	if p.ParamTypes, err = p.sc.params.final(); err != nil {
 		return nil, err
 	}
+	p.usesTimestamp, p.pathDependent = p.sc.usesTimestamp, p.sc.pathDependent
+	if err := s.checkTimestampSettings(p); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
-// bindTable resolves a table reference into the plan's scope.
-func (s *Session) bindTable(p *Plan, ref sqlparse.TableRef) *Error {
-	t := s.db.table(ref.Name.Name)
-	if t == nil {
-		return errorf(UndefinedTable, "relation \"%s\" does not exist", ref.Name.Name).at(ref.Name.P)
+// bindTable resolves a table reference, takes its relation lock (waiting
+// if need be, and looking the name up again after a wait, since the table
+// may have been dropped meanwhile) and adds it to the plan's scope.
+func (s *Session) bindTable(p *Plan, ref sqlparse.TableRef, mode lockMode) (*scopeRel, *Error) {
+	schema := ""
+	if ref.Schema != nil {
+		schema = ref.Schema.Name
 	}
-	p.sc.table, p.sc.alias = t, t.Name
+	var t *Table
+	for {
+		var err *Error
+		if t, err = s.lookupTable(schema, ref.Name.Name); err != nil {
+			return nil, err.at(ref.Pos())
+		}
+		if err := s.db.lockRelation(s.tx, t, mode); err != nil {
+			if err.Position == 0 {
+				err.at(ref.Pos())
+			}
+			return nil, err
+		}
+		if t.dropped == nil {
+			break
+		}
+	}
+	sc := p.sc
+	r := &scopeRel{table: t, alias: t.Name, offset: sc.width()}
 	if ref.Alias != nil {
-		p.sc.alias, p.sc.hasAlias = ref.Alias.Name, true
+		r.alias, r.hasAlias = ref.Alias.Name, true
+	}
+	for _, o := range sc.rels {
+		if o.alias == r.alias {
+			return nil, errorf("42712", "table name \"%s\" specified more than once", r.alias)
+		}
+	}
+	sc.rels = append(sc.rels, r)
+	if len(sc.rels) == 1 {
+		sc.table, sc.alias, sc.hasAlias = t, r.alias, r.hasAlias
+	}
+	p.locks = append(p.locks, planLock{t, mode, ref.Pos()})
+	return r, nil
+}
+
+// bindTarget binds the table INSERT, UPDATE or DELETE writes.
+func (s *Session) bindTarget(p *Plan, ref sqlparse.TableRef) *Error {
+	r, err := s.bindTable(p, ref, rowExclusiveLock)
+	if err != nil {
+		return err
+	}
+	if r.table.system != nil {
+		return errorf(FeatureNotSupported, "poolsim does not support modifying the system catalog %s", r.table.Name).at(ref.Pos())
 	}
 	return nil
 }
@@ -160,18 +248,25 @@ func (p *Plan) planTargets(targets []sqlparse.Target) *Error {
 	sc := p.sc
 	for _, t := range targets {
 		if t.Star {
-			if sc.table == nil {
+			if len(sc.rels) == 0 {
 				return newError(SyntaxError, "SELECT * with no tables specified is not valid").at(t.P)
 			}
-			if t.Table != nil && t.Table.Name != sc.alias {
-				return errorf(UndefinedTable, "missing FROM-clause entry for table \"%s\"", t.Table.Name).at(t.Table.P)
-			}
-			for _, col := range sc.table.Columns {
-				c, err := sc.compile(&sqlparse.ColumnRef{Column: col.Name, P: t.P})
+			rels := sc.rels
+			if t.Table != nil {
+				r, err := sc.findRel(t.Table.Name, t.Table.P)
 				if err != nil {
 					return err
 				}
-				p.addTarget(c, col.Name)
+				rels = []*scopeRel{r}
+			}
+			for _, r := range rels {
+				for _, col := range r.table.Columns {
+					c, err := sc.compile(&sqlparse.ColumnRef{Table: r.alias, Column: col.Name, P: t.P})
+					if err != nil {
+						return err
+					}
+					p.addTarget(c, col.Name)
+				}
 			}
 			continue
 		}
@@ -195,9 +290,11 @@ func (p *Plan) planTargets(targets []sqlparse.Target) *Error {
 }
 
 func (p *Plan) addTarget(c *cexpr, name string) {
-	rc := ResultColumn{Name: name, Type: c.typ}
-	if c.col >= 0 && p.sc.table != nil {
-		rc.TableOID, rc.AttNum = p.sc.table.OID, int16(c.col+1)
+	rc := ResultColumn{Name: name, Type: c.typ, TypeMod: c.mod}
+	if c.col >= 0 {
+		if r, i := p.sc.relOf(c.col); r != nil {
+			rc.TableOID, rc.AttNum = r.table.OID, int16(i+1)
+		}
 	}
 	p.targets = append(p.targets, c)
 	p.Columns = append(p.Columns, rc)
@@ -220,13 +317,23 @@ func (p *Plan) planWhere(e sqlparse.Expr) *Error {
 }
 
 func (s *Session) planSelect(p *Plan, st *sqlparse.SelectStmt) *Error {
+	mode := accessShareLock
+	if st.ForUpdate {
+		mode = rowShareLock
+	}
 	if st.From != nil {
-		if err := s.bindTable(p, *st.From); err != nil {
+		if _, err := s.bindTable(p, *st.From, mode); err != nil {
+			return err
+		}
+		if err := s.planJoins(p, st.Joins, mode); err != nil {
 			return err
 		}
 	}
 	if err := p.planTargets(st.Targets); err != nil {
 		return err
+	}
+	if p.Columns == nil {
+		p.Columns = []ResultColumn{} // a table without columns: an empty row description
 	}
 	if err := p.planWhere(st.Where); err != nil {
 		return err
@@ -239,8 +346,9 @@ func (s *Session) planSelect(p *Plan, st *sqlparse.SelectStmt) *Error {
 	if p.aggregate {
 		for _, c := range p.targets {
 			if !c.agg && c.col >= 0 {
+				r, _ := p.sc.relOf(c.col)
 				return errorf(GroupingError, "column \"%s.%s\" must appear in the GROUP BY clause or be used in an aggregate function",
-					p.sc.alias, c.name).at(c.pos)
+					r.alias, c.name).at(c.pos)
 			}
 		}
 	}
@@ -266,6 +374,9 @@ func (s *Session) planSelect(p *Plan, st *sqlparse.SelectStmt) *Error {
 	p.forUpdate = st.ForUpdate
 	if p.forUpdate && (p.aggregate || st.From == nil) {
 		return newError(FeatureNotSupported, "FOR UPDATE is not allowed with aggregate functions")
+	}
+	if p.forUpdate && (len(p.sc.rels) > 1 || p.sc.table.system != nil) {
+		return newError(FeatureNotSupported, "poolsim does not support FOR UPDATE with joins or on system catalogs")
 	}
 	return nil
 }
@@ -294,12 +405,13 @@ func (p *Plan) orderExpr(e sqlparse.Expr) (*cexpr, *Error) {
 }
 
 func (s *Session) planInsert(p *Plan, st *sqlparse.InsertStmt) *Error {
-	if err := s.bindTable(p, st.Table); err != nil {
+	if err := s.bindTarget(p, st.Table); err != nil {
 		return err
 	}
 	t := p.sc.table
-	if len(st.Rows) == 0 {
-		return newError(FeatureNotSupported, "poolsim does not support INSERT without VALUES")
+	if st.Rows == nil { // DEFAULT VALUES
+		p.rows = [][]*cexpr{p.defaultRow(nil)}
+		return p.planInsertTail(st)
 	}
 	for _, row := range st.Rows[1:] {
 		if len(row) != len(st.Rows[0]) {
@@ -339,25 +451,67 @@ func (s *Session) planInsert(p *Plan, st *sqlparse.InsertStmt) *Error {
 			}
 			return newError(SyntaxError, "INSERT has more target columns than expressions").at(pos)
 		}
-		var vals []*cexpr
+		vals := make([]*cexpr, len(t.Columns))
+		given := make([]bool, len(t.Columns))
 		for i, e := range row {
+			col := p.insertCols[i]
+			given[col] = true
+			if _, ok := e.(*sqlparse.Default); ok {
+				vals[col] = p.foldDefault(t.Columns[col])
+				continue
+			}
 			c, err := p.sc.compile(e)
 			if err != nil {
 				return err
 			}
-			if c, err = p.sc.assign(c, t.Columns[p.insertCols[i]]); err != nil {
+			if c, err = p.sc.assign(c, t.Columns[col]); err != nil {
 				return err
 			}
-			vals = append(vals, c)
+			vals[col] = p.foldInto(c)
 		}
-		p.rows = append(p.rows, vals)
+		p.rows = append(p.rows, p.defaultRow(vals, given...))
 	}
+	return p.planInsertTail(st)
+}
+
+// planInsertTail plans what follows INSERT's rows: ON CONFLICT and
+// RETURNING.
+func (p *Plan) planInsertTail(st *sqlparse.InsertStmt) *Error {
 	if oc := st.OnConflict; oc != nil {
 		if err := p.planConflict(oc); err != nil {
 			return err
 		}
 	}
 	return p.planTargets(st.Returning)
+}
+
+// defaultRow fills the columns of an INSERT row that the statement does
+// not give (given[i] false, or given empty for none) with the columns'
+// defaults.
+func (p *Plan) defaultRow(vals []*cexpr, given ...bool) []*cexpr {
+	t := p.sc.table
+	if vals == nil {
+		vals = make([]*cexpr, len(t.Columns))
+	}
+	for i := range t.Columns {
+		if len(given) == 0 || !given[i] {
+			vals[i] = p.foldDefault(t.Columns[i])
+		}
+	}
+	return vals
+}
+
+// foldDefault is a column's default as an INSERT evaluates it: constant
+// folded at plan time (its errors come before any row is written), or
+// nil for NULL.
+func (p *Plan) foldDefault(col Column) *cexpr {
+	if col.Default == nil {
+		return nil
+	}
+	if col.Type == Timestamptz {
+		p.sc.usesTimestamp = true
+	}
+	return p.foldInto(col.Default)
 }
 
 func (p *Plan) planConflict(oc *sqlparse.OnConflict) *Error {
@@ -367,15 +521,26 @@ func (p *Plan) planConflict(oc *sqlparse.OnConflict) *Error {
 		e.Hint = "For example, ON CONFLICT (column_name)."
 		return e
 	}
-	if len(oc.Columns) > 0 && (len(oc.Columns) != 1 || t.column(oc.Columns[0].Name) != 0) {
+	p.conflict = &conflictPlan{doNothing: oc.DoNothing, anyIndex: len(oc.Columns) == 0}
+	if len(oc.Columns) > 0 {
+		var cols []int
 		for _, id := range oc.Columns {
-			if t.column(id.Name) < 0 {
+			i := t.column(id.Name)
+			if i < 0 {
 				return errorf(UndefinedColumn, "column \"%s\" does not exist", id.Name).at(id.P)
 			}
+			cols = append(cols, i)
 		}
-		return newError(InvalidColumnReference, "there is no unique or exclusion constraint matching the ON CONFLICT specification")
+		ix := t.inferIndex(cols)
+		switch {
+		case ix == nil:
+			return newError(InvalidColumnReference, "there is no unique or exclusion constraint matching the ON CONFLICT specification")
+		case !ix.primary && !oc.DoNothing:
+			return errorf(FeatureNotSupported, "poolsim does not support ON CONFLICT DO UPDATE on the unique constraint %s", ix.name)
+		case !ix.primary:
+			p.conflict.arbiter = ix
+		}
 	}
-	p.conflict = &conflictPlan{doNothing: oc.DoNothing}
 	p.sc.excluded = true
 	sets, err := p.planSets(oc.Set)
 	if err != nil {
@@ -404,8 +569,16 @@ func (p *Plan) planSets(sets []sqlparse.SetClause) ([]setPlan, *Error) {
 		if i < 0 {
 			return nil, errorf(UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", set.Column.Name, t.Name).at(set.Column.P)
 		}
-		if i == 0 {
+		if t.inPrimaryKey(i) {
 			return nil, errorf(FeatureNotSupported, "poolsim does not support updating the primary key column \"%s\"", set.Column.Name).at(set.Column.P)
+		}
+		if _, ok := set.Value.(*sqlparse.Default); ok {
+			d := p.foldDefault(t.Columns[i])
+			if d == nil {
+				d = &cexpr{typ: t.Columns[i].Type, col: -1, eval: func(*env) (Value, error) { return nil, nil }}
+			}
+			out = append(out, setPlan{i, d})
+			continue
 		}
 		c, err := p.sc.compile(set.Value)
 		if err != nil {
@@ -414,13 +587,13 @@ func (p *Plan) planSets(sets []sqlparse.SetClause) ([]setPlan, *Error) {
 		if c, err = p.sc.assign(c, t.Columns[i]); err != nil {
 			return nil, err
 		}
-		out = append(out, setPlan{i, c})
+		out = append(out, setPlan{i, p.foldInto(c)})
 	}
 	return out, nil
 }
 
 func (s *Session) planUpdate(p *Plan, st *sqlparse.UpdateStmt) *Error {
-	if err := s.bindTable(p, st.Table); err != nil {
+	if err := s.bindTarget(p, st.Table); err != nil {
 		return err
 	}
 	sets, err := p.planSets(st.Set)
@@ -435,11 +608,93 @@ func (s *Session) planUpdate(p *Plan, st *sqlparse.UpdateStmt) *Error {
 }
 
 func (s *Session) planDelete(p *Plan, st *sqlparse.DeleteStmt) *Error {
-	if err := s.bindTable(p, st.Table); err != nil {
+	if err := s.bindTarget(p, st.Table); err != nil {
 		return err
 	}
 	if err := p.planWhere(st.Where); err != nil {
 		return err
 	}
 	return p.planTargets(st.Returning)
+}
+
+// lockPlan takes the relation locks of a plan made earlier, as
+// PostgreSQL's executor does for a cached plan; withPos gives errors
+// while waiting the table's position, as analysis reports them.
+func (s *Session) lockPlan(p *Plan, withPos bool) *Error {
+	for _, l := range p.locks {
+		if err := s.db.lockRelation(s.tx, l.table, l.mode); err != nil {
+			if withPos && err.Position == 0 {
+				err.at(l.pos)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// revalidate analyses a plan's statement again after the catalog
+// changed, with the parameter types it has, as PostgreSQL's plan cache
+// does; a statement whose result columns would change fails with 0A000.
+func (s *Session) revalidate(p *Plan) (*Plan, *Error) {
+	oids := make([]uint32, len(p.ParamTypes))
+	for i, t := range p.ParamTypes {
+		oids[i] = t.OID
+	}
+	np, err := s.prepare(p.Stmt, newParamTypes(oids))
+	if err != nil {
+		return nil, err
+	}
+	same := len(np.Columns) == len(p.Columns) && (np.Columns == nil) == (p.Columns == nil)
+	for i := 0; same && i < len(np.Columns); i++ {
+		a, b := np.Columns[i], p.Columns[i]
+		same = a.Type == b.Type && a.TypeMod == b.TypeMod
+	}
+	if !same {
+		return nil, newError(FeatureNotSupported, "cached plan must not change result type")
+	}
+	if err := np.PlanError(); err != nil {
+		return nil, err
+	}
+	return np, nil
+}
+
+// sawCatalog records the catalog version the session has seen; the
+// caller holds the database's mutex.
+func (s *Session) sawCatalog() { s.seenVersion = s.db.catalogVersion }
+
+// Revalidate returns the plan a Bind of a prepared statement uses: p, or
+// p analysed again when the catalog changed since it was made (with
+// PostgreSQL's errors, "cached plan must not change result type" among
+// them), as PostgreSQL's plan cache revalidates at Bind. It takes the
+// database's mutex only when the session has seen the catalog change (its
+// own DDL, or any statement after another session's); a change the
+// session has not seen yet is caught when the portal executes.
+func (s *Session) Revalidate(p *Plan) (*Plan, *Error) {
+	if p == nil || len(p.locks) == 0 && !p.pathDependent || p.version == s.seenVersion && !s.pathChanged(p) {
+		return p, nil
+	}
+	s.db.mu.Lock()
+	defer s.db.mu.Unlock()
+	defer s.sawCatalog()
+	if !s.stale(p) {
+		return p, nil
+	}
+	if err := s.lockPlan(p, false); err != nil {
+		return nil, err
+	}
+	return s.revalidate(p)
+}
+
+// stale reports whether a plan must be made again before it runs: the
+// catalog changed since, or (for a statement that names tables) the search
+// path did, as PostgreSQL's plan cache checks. The caller holds the
+// database's mutex.
+func (s *Session) stale(p *Plan) bool {
+	return p.version != s.db.catalogVersion || s.pathChanged(p)
+}
+
+// pathChanged reports whether a plan that names tables was made under
+// another search_path.
+func (s *Session) pathChanged(p *Plan) bool {
+	return (len(p.locks) > 0 || p.pathDependent) && p.path != s.gucs.vals["search_path"]
 }

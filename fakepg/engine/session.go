@@ -10,6 +10,9 @@ type Session struct {
 	PID int32
 	// User is the session's user name.
 	User string
+	// Database is the name of the database the session connected to
+	// (current_database()); "" means the user name, PostgreSQL's default.
+	Database string
 
 	db       *DB
 	block    blockState
@@ -23,6 +26,13 @@ type Session struct {
 	// and scan buffer, kept to spare their allocations.
 	env     env
 	scanned []scanned
+	// seenVersion is the catalog version when the session last held the
+	// database's mutex: a plan made at it needs no revalidation unless
+	// another session changed the catalog since (see Revalidate).
+	seenVersion int64
+	// currvals are the values nextval last gave the session, by
+	// sequence OID (currval); lookup only.
+	currvals map[uint32]int64
 	// OnTransactionEnd, if set, is called whenever the session's
 	// transaction ends (commit or rollback): portals die with it.
 	OnTransactionEnd func()

@@ -31,6 +31,7 @@ import (
 func (s *Session) RunSimple(stmt sqlparse.Stmt, plan *Plan, implicit, last bool) (res *Result, planned *Plan, err *Error) {
 	s.db.mu.Lock()
 	defer s.db.mu.Unlock()
+	defer s.sawCatalog()
 	res, planned, err = s.runSimple(stmt, plan, implicit, last)
 	if err != nil {
 		s.abortCommand()
@@ -43,11 +44,18 @@ func (s *Session) runSimple(stmt sqlparse.Stmt, plan *Plan, implicit, last bool)
 		return nil, nil, FailedBlockError()
 	}
 	s.startCommand()
+	s.startStatement()
 	if implicit {
 		s.beginImplicitBlock()
 	}
 	var planned *Plan
-	if plan == nil || len(plan.ParamTypes) > 0 {
+	if plan != nil && len(plan.ParamTypes) == 0 && !s.stale(plan) {
+		// the cached plan's tables are locked as analysis locks them
+		if err := s.lockPlan(plan, true); err != nil {
+			return nil, nil, err
+		}
+	}
+	if plan == nil || len(plan.ParamTypes) > 0 || s.stale(plan) {
 		p, err := s.PrepareSimple(stmt)
 		if err != nil {
 			return nil, nil, err
@@ -88,6 +96,22 @@ func (s *Session) runSimple(stmt sqlparse.Stmt, plan *Plan, implicit, last bool)
 func (s *Session) Execute(p *Plan, params []Value) (*Result, *Error) {
 	s.db.mu.Lock()
 	defer s.db.mu.Unlock()
+	defer s.sawCatalog()
+	if s.block == blockAbort && !p.Exit() {
+		return nil, FailedBlockError()
+	}
+	s.startCommand()
+	s.startStatement()
+	if err := s.lockPlan(p, false); err != nil {
+		return nil, err
+	}
+	if s.stale(p) {
+		np, err := s.revalidate(p)
+		if err != nil {
+			return nil, err
+		}
+		p = np
+	}
 	res, err := s.execute(p, params)
 	if err == nil && p.TransactionControl {
 		s.finishCommand()
@@ -101,16 +125,18 @@ func (s *Session) execute(p *Plan, params []Value) (*Result, *Error) {
 		return nil, FailedBlockError()
 	}
 	s.startCommand()
-	s.canceled = false
-	s.deadline = time.Time{}
-	if ms := s.timeout("statement_timeout"); ms > 0 {
-		s.deadline = s.db.rt.Now().Add(ms)
+	if err := s.checkTimestampSettings(p); err != nil {
+		return nil, err
 	}
 	s.env = env{params: params, sess: s}
 	en := &s.env
 	res := newResult(p.Columns)
 	var err error
 	switch st := p.Stmt.(type) {
+	case *sqlparse.CreateTableStmt:
+		err = s.execCreateTable(st, res)
+	case *sqlparse.DropTableStmt:
+		err = s.execDropTable(st, res)
 	case *sqlparse.SelectStmt:
 		err = s.execSelect(p, en, res)
 	case *sqlparse.InsertStmt:
@@ -142,4 +168,15 @@ func (s *Session) execute(p *Plan, params []Value) (*Result, *Error) {
 		return nil, asError(err)
 	}
 	return res, nil
+}
+
+// startStatement starts a statement's clock and clears a cancel that
+// arrived before it: statement_timeout counts from here, through analysis
+// (which may wait for relation locks) and execution.
+func (s *Session) startStatement() {
+	s.canceled = false
+	s.deadline = time.Time{}
+	if ms := s.timeout("statement_timeout"); ms > 0 {
+		s.deadline = s.db.rt.Now().Add(ms)
+	}
 }

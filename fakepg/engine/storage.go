@@ -3,6 +3,7 @@ package engine
 import (
 	"cmp"
 	"fmt"
+	"math/big"
 	"slices"
 )
 
@@ -43,8 +44,22 @@ func (s *rowSlot) visible(tx *Txn) *version {
 // ctid renders a version's tuple identifier as PostgreSQL prints it.
 func (v *version) ctid() string { return fmt.Sprintf("(0,%d)", v.item) }
 
-// keyText renders a primary key value as the slot key.
+// keyText renders a key value as slot and index keys: values that
+// compare equal have equal keys (numbers of any scale or spelling, and
+// -0 and 0, are the same number).
 func keyText(t Type, v Value) string {
+	switch x := v.(type) {
+	case float64:
+		if x == 0 {
+			return "0"
+		}
+	case string:
+		if t == Numeric {
+			if r, ok := new(big.Rat).SetString(x); ok {
+				return r.RatString()
+			}
+		}
+	}
 	s, _ := FormatText(t, v)
 	return s
 }

@@ -10,10 +10,20 @@ import (
 // transaction it waits for, if any.
 type Txn struct {
 	sess       *Session
-	xid        uint32     // assigned at the first row lock, as PostgreSQL assigns at the first write
 	writes     []*rowSlot // rows whose lock it holds, in locking order
 	waitingFor *Txn
-	done       bool
+
+	relLocks   []*Table  // tables it holds relation locks on
+	relLockBuf [1]*Table // room for relLocks, which is most often short
+	// waitLock describes the relation lock tx waits for, for deadlock
+	// reports; "" while it waits for a transaction (a row lock).
+	waitLock string
+
+	xid  uint32 // assigned at the first row lock, as PostgreSQL assigns at the first write
+	done bool
+	// ddl is set once tx created or dropped a table: its end changes the
+	// catalog.
+	ddl bool
 }
 
 // assignXid gives tx a transaction ID if it has none.
@@ -39,6 +49,7 @@ func (db *DB) finish(tx *Txn, commit bool) {
 		s.pending, s.deleting, s.holder = nil, false, nil
 	}
 	tx.writes = nil
+	db.endCatalogWork(tx, commit)
 	tx.done = true
 	db.cond.Broadcast()
 }
@@ -129,8 +140,12 @@ func deadlockError(cycle []*Txn, context string) *Error {
 	var lines []string
 	for i, t := range cycle {
 		next := cycle[(i+1)%len(cycle)]
-		lines = append(lines, fmt.Sprintf("Process %d waits for ShareLock on transaction %d; blocked by process %d.",
-			t.sess.PID, t.waitingFor.xid, next.sess.PID))
+		what := fmt.Sprintf("ShareLock on transaction %d", t.waitingFor.xid)
+		if t.waitLock != "" {
+			what = t.waitLock
+		}
+		lines = append(lines, fmt.Sprintf("Process %d waits for %s; blocked by process %d.",
+			t.sess.PID, what, next.sess.PID))
 	}
 	e := newError(DeadlockDetected, "deadlock detected")
 	e.Detail = strings.Join(lines, "\n")

@@ -40,7 +40,7 @@ var typeNames = map[string]Type{
 
 // typeByOID returns the type with the given OID.
 func typeByOID(oid uint32) (Type, bool) {
-	for _, t := range []Type{Bool, Int8, Int4, Text, Float8, Unknown, Numeric, Void} {
+	for _, t := range []Type{Bool, Int8, Int4, Text, Float8, Unknown, Numeric, Void, Char, Name, Int2, Oid, Varchar, Timestamptz, Regclass} {
 		if t.OID == oid {
 			return t, true
 		}
@@ -87,6 +87,10 @@ func AppendText(dst []byte, t Type, v Value) ([]byte, bool) {
 		return append(dst, x...), true
 	case VoidValue:
 		return dst, true
+	case Timestamp:
+		return appendTimestamp(dst, x), true
+	case RegclassValue:
+		return append(dst, x.Text...), true
 	}
 	panic(fmt.Sprintf("engine: cannot format %T as %s", v, t.Name))
 }
@@ -123,6 +127,14 @@ func AppendBinary(dst []byte, t Type, v Value) ([]byte, bool) {
 		return append(dst, 0), true
 	case Void.OID:
 		return dst, true
+	case Int2.OID:
+		return binary.BigEndian.AppendUint16(dst, uint16(v.(int64))), true
+	case Oid.OID:
+		return binary.BigEndian.AppendUint32(dst, uint32(v.(int64))), true
+	case Regclass.OID:
+		return binary.BigEndian.AppendUint32(dst, v.(RegclassValue).OID), true
+	case Timestamptz.OID:
+		return binary.BigEndian.AppendUint64(dst, uint64(v.(Timestamp))), true
 	}
 	return AppendText(dst, t, v)
 }
@@ -130,6 +142,9 @@ func AppendBinary(dst []byte, t Type, v Value) ([]byte, bool) {
 // ParseText converts text input for type t, with PostgreSQL's errors
 // (22P02 invalid input syntax, 22003 out of range).
 func ParseText(t Type, s string) (Value, error) {
+	if v, err, ok := parseCatalogText(t, s); ok {
+		return v, err
+	}
 	switch t.OID {
 	case Int8.OID:
 		return parseInt(s, 64, "bigint")
@@ -180,6 +195,12 @@ func parseInt(s string, bits int, name string) (Value, error) {
 func ParseBinary(t Type, b []byte) (Value, error) {
 	bad := func() error {
 		return newError(InvalidBinaryRepresentation, "incorrect binary data format")
+	}
+	if v, ok, known := parseCatalogBinary(t, b); known {
+		if !ok {
+			return nil, bad()
+		}
+		return v, nil
 	}
 	switch t.OID {
 	case Int8.OID:

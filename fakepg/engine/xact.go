@@ -48,6 +48,7 @@ func (s *Session) FinishCommand() {
 	s.db.mu.Lock()
 	defer s.db.mu.Unlock()
 	s.finishCommand()
+	s.sawCatalog()
 }
 
 func (s *Session) finishCommand() {

@@ -3,6 +3,7 @@ package pgtest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,8 +16,9 @@ const Schema = `CREATE TABLE kv (k text PRIMARY KEY, v bigint); CREATE TABLE act
 
 // Reset prepares the cluster for the next script: it ends every other
 // client session (those a previous script left behind could hold locks or
-// count against connection limits), waits until they are gone, and empties
-// the Schema tables. It fails t on error.
+// count against connection limits), waits until they are gone, drops the
+// tables scripts created, and empties the Schema tables (creating them
+// again if a script dropped one). It fails t on error.
 func (c *Cluster) Reset(t testing.TB) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -49,6 +51,33 @@ func (c *Cluster) reset(ctx context.Context) error {
 			return fmt.Errorf("%d other sessions still running: %v", n, ctx.Err())
 		case <-time.After(10 * time.Millisecond):
 		}
+	}
+	// tables scripts created are dropped (with the sequences they own);
+	// the Schema tables are emptied, or made again if a script dropped
+	// them
+	rows, err := conn.Query(ctx, `SELECT relname FROM pg_class
+		WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' AND relname NOT IN ('kv', 'activity')`)
+	if err != nil {
+		return err
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return err
+		}
+		tables = append(tables, pgx.Identifier{name}.Sanitize())
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(tables) > 0 {
+		if _, err := conn.Exec(ctx, `DROP TABLE `+strings.Join(tables, ", ")+` CASCADE`); err != nil {
+			return err
+		}
+	}
+	if _, err := conn.Exec(ctx, strings.ReplaceAll(Schema, "CREATE TABLE", "CREATE TABLE IF NOT EXISTS")); err != nil {
+		return err
 	}
 	_, err = conn.Exec(ctx, `TRUNCATE kv, activity`)
 	return err

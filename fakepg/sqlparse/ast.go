@@ -26,25 +26,28 @@ func (s StmtSpan) Span() (int, int) { return s.Start, s.End }
 
 // ---- statements ----
 
-// SelectStmt is SELECT targets [FROM table [[AS] alias]] [WHERE cond]
-// [ORDER BY items] [LIMIT n] [FOR UPDATE].
+// SelectStmt is SELECT targets [FROM from-list] [WHERE cond] [ORDER BY
+// items] [LIMIT n] [FOR UPDATE], where the from list is a table [[AS]
+// alias] followed by tables joined to it (Joins).
 type SelectStmt struct {
 	StmtSpan
 	Targets   []Target
-	From      *TableRef // nil without FROM
+	From      *TableRef // the first FROM item; nil without FROM
+	Joins     []Join    // the FROM items after the first, in order
 	Where     Expr      // nil without WHERE
 	OrderBy   []OrderItem
 	Limit     Expr // nil without LIMIT
 	ForUpdate bool
 }
 
-// InsertStmt is INSERT INTO table [(columns)] VALUES (row), ...
-// [ON CONFLICT [(columns)] DO NOTHING | DO UPDATE SET ...] [RETURNING ...].
+// InsertStmt is INSERT INTO table [(columns)] {VALUES (row), ... | DEFAULT
+// VALUES} [ON CONFLICT [(columns)] DO NOTHING | DO UPDATE SET ...]
+// [RETURNING ...]. A value may be DEFAULT (a Default expression).
 type InsertStmt struct {
 	StmtSpan
 	Table      TableRef
-	Columns    []Ident // empty: all columns in table order
-	Rows       [][]Expr
+	Columns    []Ident  // empty: all columns in table order
+	Rows       [][]Expr // nil for DEFAULT VALUES
 	OnConflict *OnConflict
 	Returning  []Target
 }
@@ -139,10 +142,41 @@ type Ident struct {
 	P    int // 1-based character position
 }
 
-// TableRef names a table, optionally with an alias.
+// TableRef names a table, optionally schema-qualified, optionally with an
+// alias.
 type TableRef struct {
-	Name  Ident
-	Alias *Ident // nil without alias
+	Schema *Ident // nil unless qualified (schema.table)
+	Name   Ident
+	Alias  *Ident // nil without alias
+}
+
+// Pos returns the position of the reference's first token, where
+// PostgreSQL reports errors about the table.
+func (r TableRef) Pos() int {
+	if r.Schema != nil {
+		return r.Schema.P
+	}
+	return r.Name.P
+}
+
+// JoinKind says how a FROM item is joined to the items before it.
+type JoinKind int
+
+// The join kinds.
+const (
+	JoinComma JoinKind = iota + 1 // FROM a, b
+	JoinCross                     // a CROSS JOIN b
+	JoinInner                     // a [INNER] JOIN b ON cond
+)
+
+// Join is a FROM item after the first with how it is joined. A comma
+// starts a new item of the FROM list; CROSS and INNER JOIN join the table
+// to the items since the last comma.
+type Join struct {
+	Kind  JoinKind
+	Table TableRef
+	On    Expr // the ON condition of an inner join; nil otherwise
+	P     int  // position of the comma or of the join's first key word
 }
 
 // Target is one item of a select list or RETURNING list.
@@ -200,12 +234,21 @@ type ColumnRef struct {
 	P      int
 }
 
-// FuncCall is name(args) or name(*).
+// FuncCall is [schema.]name(args), name(*), or one of the SQL-standard
+// functions written as a key word without parentheses (CURRENT_USER,
+// SESSION_USER, USER, CURRENT_ROLE, CURRENT_CATALOG, CURRENT_SCHEMA).
 type FuncCall struct {
-	Name string // lower-cased
-	Args []Expr
-	Star bool // count(*)
-	P    int
+	Schema  string // lower-cased qualifier; "" if unqualified
+	Name    string // lower-cased
+	Args    []Expr
+	Star    bool // count(*)
+	Keyword bool // written as a key word without parentheses
+	P       int
+}
+
+// Default is the key word DEFAULT as a value of INSERT's VALUES.
+type Default struct {
+	P int
 }
 
 // BinaryExpr is L op R. Op is one of + - * / % = <> != < <= > >= AND OR ||
@@ -250,6 +293,9 @@ func (e *ColumnRef) Pos() int { return e.P }
 // Pos returns the function call's position.
 func (e *FuncCall) Pos() int { return e.P }
 
+// Pos returns the key word's position.
+func (e *Default) Pos() int { return e.P }
+
 // Pos returns the position of the left operand.
 func (e *BinaryExpr) Pos() int { return e.L.Pos() }
 
@@ -266,6 +312,7 @@ func (*Const) expr()      {}
 func (*Param) expr()      {}
 func (*ColumnRef) expr()  {}
 func (*FuncCall) expr()   {}
+func (*Default) expr()    {}
 func (*BinaryExpr) expr() {}
 func (*UnaryExpr) expr()  {}
 func (*TypeCast) expr()   {}

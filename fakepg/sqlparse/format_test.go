@@ -30,6 +30,13 @@ func formatStmt(s Stmt) string {
 		if s.From != nil {
 			b.WriteString(" FROM " + formatTable(*s.From))
 		}
+		for _, j := range s.Joins {
+			kind := []string{JoinComma: ",", JoinCross: " CROSS JOIN", JoinInner: " JOIN"}[j.Kind]
+			fmt.Fprintf(&b, "%s@%d %s", kind, j.P, formatTable(j.Table))
+			if j.On != nil {
+				b.WriteString(" ON " + formatExpr(j.On))
+			}
+		}
 		if s.Where != nil {
 			b.WriteString(" WHERE " + formatExpr(s.Where))
 		}
@@ -59,7 +66,11 @@ func formatStmt(s Stmt) string {
 		for _, r := range s.Rows {
 			rows = append(rows, "("+formatExprs(r)+")")
 		}
-		b.WriteString(" VALUES " + strings.Join(rows, ", "))
+		if s.Rows == nil {
+			b.WriteString(" DEFAULT VALUES")
+		} else {
+			b.WriteString(" VALUES " + strings.Join(rows, ", "))
+		}
 		if oc := s.OnConflict; oc != nil {
 			fmt.Fprintf(&b, " ON@%d CONFLICT", oc.P)
 			if len(oc.Columns) > 0 {
@@ -114,6 +125,39 @@ func formatStmt(s Stmt) string {
 		b.WriteString("SHOW " + s.Name)
 	case *ResetStmt:
 		b.WriteString("RESET " + s.Name)
+	case *CreateTableStmt:
+		b.WriteString("CREATE TABLE ")
+		if s.IfNotExists {
+			b.WriteString("IF NOT EXISTS ")
+		}
+		var elems []string
+		for _, c := range s.Columns {
+			e := formatIdent(c.Name) + " " + formatTypeName(c.Type)
+			for _, k := range c.Constraints {
+				e += " " + formatConstraint(k.Kind, k.Name, k.P)
+				if k.Default != nil {
+					e += " " + formatExpr(k.Default)
+				}
+			}
+			elems = append(elems, e)
+		}
+		for _, c := range s.Constraints {
+			elems = append(elems, formatConstraint(c.Kind, c.Name, c.P)+" ("+formatIdents(c.Columns)+")")
+		}
+		b.WriteString(formatTable(s.Table) + " (" + strings.Join(elems, ", ") + ")")
+	case *DropTableStmt:
+		b.WriteString("DROP TABLE ")
+		if s.IfExists {
+			b.WriteString("IF EXISTS ")
+		}
+		var names []string
+		for _, t := range s.Tables {
+			names = append(names, formatTable(t))
+		}
+		b.WriteString(strings.Join(names, ", "))
+		if s.Cascade {
+			b.WriteString(" CASCADE")
+		}
 	default:
 		fmt.Fprintf(&b, "%T", s)
 	}
@@ -122,8 +166,28 @@ func formatStmt(s Stmt) string {
 	return b.String()
 }
 
+func formatTypeName(t TypeName) string {
+	s := fmt.Sprintf("%s@%d", t.Name, t.P)
+	if t.Mods != nil {
+		s += "(" + formatExprs(t.Mods) + ")"
+	}
+	return s
+}
+
+func formatConstraint(kind ConstraintKind, name *Ident, pos int) string {
+	s := ""
+	if name != nil {
+		s = "CONSTRAINT " + formatIdent(*name) + " "
+	}
+	k := []string{ConNotNull: "NOT NULL", ConNull: "NULL", ConDefault: "DEFAULT", ConPrimaryKey: "PRIMARY KEY", ConUnique: "UNIQUE"}[kind]
+	return fmt.Sprintf("%s%s@%d", s, k, pos)
+}
+
 func formatTable(t TableRef) string {
 	s := formatIdent(t.Name)
+	if t.Schema != nil {
+		s = formatIdent(*t.Schema) + "." + s
+	}
 	if t.Alias != nil {
 		s += " AS " + formatIdent(*t.Alias)
 	}
@@ -201,10 +265,19 @@ func formatExpr(e Expr) string {
 		}
 		return fmt.Sprintf("%s@%d", e.Column, e.P)
 	case *FuncCall:
-		if e.Star {
-			return fmt.Sprintf("%s(*)@%d", e.Name, e.P)
+		name := e.Name
+		if e.Schema != "" {
+			name = e.Schema + "." + name
 		}
-		return fmt.Sprintf("%s(%s)@%d", e.Name, formatExprs(e.Args), e.P)
+		switch {
+		case e.Star:
+			return fmt.Sprintf("%s(*)@%d", name, e.P)
+		case e.Keyword:
+			return fmt.Sprintf("%s@%d", strings.ToUpper(name), e.P)
+		}
+		return fmt.Sprintf("%s(%s)@%d", name, formatExprs(e.Args), e.P)
+	case *Default:
+		return fmt.Sprintf("DEFAULT@%d", e.P)
 	case *BinaryExpr:
 		return fmt.Sprintf("(%s@%d %s %s)", e.Op, e.P, formatExpr(e.L), formatExpr(e.R))
 	case *UnaryExpr:

@@ -17,6 +17,8 @@ func FuzzParse(f *testing.F) {
 		"SELECT CAST($1 AS double precision) :: text || 'x''y' FROM kv /* a /* b */ */ -- c",
 		"SELECT 'unterminated",
 		"SELECT $$dollar$$, E'\\n\\u00e9\\xC3\\251', B'01', U&\"x\", 1e+, 1..2, (((1)))",
+		"CREATE TABLE IF NOT EXISTS public.t (id serial PRIMARY KEY, n varchar(10) NOT NULL DEFAULT 'x' UNIQUE, CONSTRAINT c UNIQUE (n, id)); DROP TABLE IF EXISTS a, b CASCADE",
+		"SELECT t.oid FROM pg_catalog.pg_type t JOIN pg_namespace ns ON typnamespace = ns.oid, kv CROSS JOIN activity a WHERE pg_catalog.pg_table_is_visible(t.oid) AND current_user = session_user",
 		"",
 	} {
 		f.Add(s)

@@ -22,8 +22,15 @@ const (
 	precCast    // ::
 )
 
-// parseExpr parses a complete expression (PostgreSQL's a_expr).
-func (p *parser) parseExpr() Expr { return p.expr(precOr, nil) }
+// parseExpr parses a complete expression (PostgreSQL's a_expr), also
+// inside a b_expr's parentheses and function arguments.
+func (p *parser) parseExpr() Expr {
+	saved := p.bExpr
+	p.bExpr = false
+	e := p.expr(precOr, nil)
+	p.bExpr = saved
+	return e
+}
 
 // parseTargetExpr parses the expression of a select-list or RETURNING item.
 // A key word that is both an operator and a bare column label (AND, IS,
@@ -50,6 +57,9 @@ func (p *parser) expr(minPrec int, labels *labelContext) Expr {
 		prec := infixPrec(t)
 		if prec == precNone || prec < minPrec {
 			return left
+		}
+		if p.bExpr && (prec == precLike || prec == precAt || prec == precCollate) {
+			return left // not operators of b_expr
 		}
 		if labels != nil && t.kind == tIdent && t.kw != nil && t.isBareLabel() && !p.infixContinues(t) {
 			return left // the key word is the column label
@@ -245,6 +255,8 @@ func (p *parser) checkQuantifier() {
 func (p *parser) prefixExpr() Expr {
 	t := p.peek()
 	switch {
+	case (t.isKw("not") || t.isKw("not_la")) && p.bExpr:
+		p.syntaxError(t)
 	case t.isKw("not"), t.isKw("not_la"):
 		p.push(1, t)
 		p.next()
@@ -331,6 +343,15 @@ func (p *parser) primary() Expr {
 			return &Const{Kind: ConstNull, Text: "", P: t.pos}
 		case "cast":
 			return p.castExpr()
+		case "current_user", "session_user", "user", "current_role", "current_catalog":
+			p.next()
+			return &FuncCall{Name: t.kw.name, Keyword: true, P: t.pos}
+		case "default":
+			if p.bExpr {
+				p.syntaxError(t) // b_expr has no DEFAULT
+			}
+			p.next()
+			return &Default{P: t.pos}
 		}
 		if exprStartReserved[t.kw.name] {
 			p.unsupported(t, upper(t.val))
@@ -394,7 +415,7 @@ func (p *parser) qualifiedRef() Expr {
 	case n.isChar('.'):
 		p.unsupported(n, "names with more than two parts")
 	case n.isChar('('):
-		p.unsupported(n, "schema-qualified function names")
+		return p.funcCallArgs(&FuncCall{Schema: table.Name, Name: col.Name, P: table.P})
 	case isSconst(n):
 		p.unsupportedAt(table.P, "typed literals")
 	}
@@ -458,7 +479,8 @@ func (p *parser) typeFuncKeywordExpr() Expr {
 	case isSconst(n):
 		p.unsupported(t, "typed literals")
 	case t.isKw("current_schema"):
-		p.unsupported(t, "CURRENT_SCHEMA")
+		p.next()
+		return &FuncCall{Name: "current_schema", Keyword: true, P: t.pos}
 	case t.isKw("collation") && n.isKw("for"):
 		p.unsupported(t, "COLLATION FOR")
 	}
@@ -470,8 +492,13 @@ func (p *parser) typeFuncKeywordExpr() Expr {
 // funcCall parses name(args), name() or name(*).
 func (p *parser) funcCall() Expr {
 	name := p.ident()
+	return p.funcCallArgs(&FuncCall{Name: name.Name, P: name.P})
+}
+
+// funcCallArgs parses the parenthesized arguments of f, whose name has
+// been read.
+func (p *parser) funcCallArgs(f *FuncCall) Expr {
 	p.push(2, p.next()) // (
-	f := &FuncCall{Name: name.Name, P: name.P}
 	t := p.peek()
 	switch {
 	case t.isChar(')'):

@@ -38,7 +38,8 @@ func (p *parser) parseInsert() *InsertStmt {
 	case t.isKw("overriding"):
 		p.unsupported(t, "OVERRIDING")
 	case t.isKw("default") && s.Columns == nil:
-		p.unsupported(t, "DEFAULT VALUES")
+		p.next()
+		p.expectKw("values")
 	default:
 		p.syntaxError(t)
 	}
@@ -64,9 +65,9 @@ func (p *parser) parseTableName() TableRef {
 	if !t.isColID() {
 		p.syntaxError(t)
 	}
-	ref := TableRef{Name: p.ident()}
-	if t := p.peek(); t.isChar('.') || t.isChar('[') {
-		p.unsupported(t, "qualified table names")
+	ref := p.parseQualifiedName()
+	if t := p.peek(); t.isChar('[') {
+		p.unsupported(t, "subscripted table names")
 	}
 	return ref
 }
@@ -223,7 +224,7 @@ func (p *parser) parseRelationAlias() TableRef {
 	case !t.isColID():
 		p.syntaxError(t)
 	}
-	ref := TableRef{Name: p.ident()}
+	ref := p.parseQualifiedName()
 	p.relationSuffix()
 	t = p.peek()
 	switch {

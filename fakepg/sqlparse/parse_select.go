@@ -20,7 +20,7 @@ func (p *parser) parseSelect() *SelectStmt {
 		p.unsupported(t, "SELECT INTO")
 	}
 	if p.acceptKw("from") {
-		s.From = p.parseFromItem()
+		s.From, s.Joins = p.parseFromList()
 	}
 	if p.acceptKw("where") {
 		p.at(6)
@@ -112,7 +112,7 @@ func (p *parser) afterTableStar(follow wordSet) {
 	p.syntaxError(t)
 }
 
-// parseFromItem parses the table of a FROM clause and its alias.
+// parseFromItem parses a table of a FROM clause and its alias.
 func (p *parser) parseFromItem() *TableRef {
 	t := p.peek()
 	switch {
@@ -145,7 +145,7 @@ func (p *parser) parseFromItem() *TableRef {
 	default:
 		p.syntaxError(t)
 	}
-	ref := &TableRef{Name: p.ident()}
+	ref := p.parseQualifiedName()
 	p.relationSuffix()
 	n := p.peek()
 	switch {
@@ -162,25 +162,20 @@ func (p *parser) parseFromItem() *TableRef {
 			p.unsupported(t, "column alias lists")
 		}
 	}
-	switch t := p.peek(); {
-	case t.isKw("tablesample"):
+	if t := p.peek(); t.isKw("tablesample") {
 		p.unsupported(t, "TABLESAMPLE")
-	case joinWords.has(t):
-		p.unsupported(t, "JOIN")
-	case t.isChar(','):
-		p.unsupported(t, "more than one table in FROM")
 	}
-	return ref
+	return &ref
 }
 
 // relationSuffix rejects what PostgreSQL accepts right after a table name:
-// a qualified name (schema.table, or a subscript, which PostgreSQL rejects
-// only later) and the inheritance star (table *).
+// a subscript (which PostgreSQL rejects only later) and the inheritance
+// star (table *).
 func (p *parser) relationSuffix() {
 	t := p.peek()
 	switch {
-	case t.isChar('.'), t.isChar('['):
-		p.unsupported(t, "qualified table names")
+	case t.isChar('['):
+		p.unsupported(t, "subscripted table names")
 	case t.isChar('*'):
 		p.unsupported(t, "table * (inheritance)")
 	}

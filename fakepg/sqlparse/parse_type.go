@@ -61,7 +61,7 @@ func (p *parser) simpleTypeName() string {
 			word(name)
 		case timeZoneTypeWords[name]:
 			word(name)
-			p.noTypeModifiers()
+			p.noTypeModifiers(true)
 			switch n := p.peek(); {
 			case n.isKw("without"):
 				word("without")
@@ -77,7 +77,7 @@ func (p *parser) simpleTypeName() string {
 			return strings.Join(parts, " ")
 		case name == "interval":
 			word(name)
-			p.noTypeModifiers()
+			p.noTypeModifiers(true)
 			if n := p.peek(); intervalFieldWords.has(n) {
 				p.unsupported(n, "INTERVAL fields")
 			}
@@ -90,7 +90,7 @@ func (p *parser) simpleTypeName() string {
 				word("varying")
 			}
 		}
-		p.noTypeModifiers()
+		p.noTypeModifiers(iconstModifierWords[parts[0]])
 		return strings.Join(parts, " ")
 	case t.isKw("double") && p.peekAt(1).isKw("precision"):
 		p.push(1, t)
@@ -104,16 +104,27 @@ func (p *parser) simpleTypeName() string {
 		if n.isChar('.') {
 			p.unsupported(n, "qualified type names")
 		}
-		p.noTypeModifiers()
+		p.noTypeModifiers(false)
 		return id.Name
 	}
 	p.syntaxError(t)
 	return ""
 }
 
-// noTypeModifiers rejects a parenthesized type modifier list.
-func (p *parser) noTypeModifiers() {
+// iconstModifierWords are the types whose modifier is a single unsigned
+// integer in PostgreSQL's grammar (varchar(10), float(53)); the others
+// take an expression list (numeric(10, 2)).
+var iconstModifierWords = words("float", "varchar", "char", "character", "nchar", "national")
+
+// noTypeModifiers rejects a parenthesized type modifier list, unless the
+// caller collects modifiers (p.typeMods); iconst says the type's modifier
+// is a single unsigned integer.
+func (p *parser) noTypeModifiers(iconst bool) {
 	if t := p.peek(); t.isChar('(') {
+		if p.typeMods != nil {
+			p.parseTypeMods(iconst)
+			return
+		}
 		p.unsupported(t, "type modifiers")
 	}
 }

@@ -1,8 +1,10 @@
 // Package sqlparse is the SQL front end of poolsim's fake PostgreSQL
 // backend: a tokenizer and a recursive-descent parser for the subset of
-// PostgreSQL 15's grammar the backend executes (see ast.go): single-table
-// SELECT, INSERT ... VALUES [ON CONFLICT], UPDATE, DELETE, the transaction
-// statements, SET, SHOW and RESET, with PostgreSQL's expression precedence.
+// PostgreSQL 15's grammar the backend executes (see ast.go): SELECT over
+// tables joined by commas, CROSS JOIN and INNER JOIN ... ON, INSERT ...
+// VALUES | DEFAULT VALUES [ON CONFLICT], UPDATE, DELETE, the transaction
+// statements, SET, SHOW, RESET, CREATE TABLE and DROP TABLE (ast_ddl.go),
+// with schema-qualified names and PostgreSQL's expression precedence.
 //
 // Errors are PostgreSQL's: a query PostgreSQL rejects fails here with the
 // SQLSTATE, message and character position the server reports (lexical
@@ -59,6 +61,13 @@ type parser struct {
 	// limited (see depth.go); stmtBase is its depth at the start of the
 	// current statement.
 	depth, stmtBase int
+
+	// typeMods, when set, receives the type modifiers of the type name
+	// being parsed (column definitions allow them; casts do not).
+	typeMods *[]Expr
+	// bExpr is set while parsing PostgreSQL's restricted b_expr outside
+	// parentheses (see parseBExpr).
+	bExpr bool
 }
 
 // peek returns the current token. If it is a lexical error, or it is a
@@ -178,6 +187,10 @@ func (p *parser) parseStmt() Stmt {
 		s = p.parseShow()
 	case t.isKw("reset"):
 		s = p.parseReset()
+	case t.isKw("create"):
+		s = p.parseCreate()
+	case t.isKw("drop"):
+		s = p.parseDrop()
 	case t.isChar('('):
 		p.unsupported(t, "parenthesized SELECT")
 	case stmtStartWords.has(t):
