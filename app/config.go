@@ -29,29 +29,29 @@ type EngineConfig struct {
 	PoolRecycle       Duration `toml:"pool_recycle"`
 	PoolUseLifo       bool     `toml:"pool_use_lifo"`
 	PoolResetOnReturn string   `toml:"pool_reset_on_return"`
-	// UseNativeHstore is the psycopg2 dialect's use_native_hstore (its
-	// first connect looks up the hstore type's OIDs with a join of
-	// pg_type and pg_namespace). SQLAlchemy's default is true; the
-	// scenarios' default is false because the fake server has no pg_type
-	// catalog to answer the lookup with (see DefaultEngine).
+	// UseNativeHstore is the psycopg2 dialect's use_native_hstore (default
+	// true): each new connection's on_connect looks up the hstore type's
+	// OIDs with a join of pg_type and pg_namespace (once per engine; the
+	// answer is memoized).
 	UseNativeHstore bool `toml:"use_native_hstore"`
-	// Initialize is create_engine's private _initialize flag: whether the
-	// dialect's first connect runs its initialisation queries
-	// (pg_catalog.version(), current_schema(), the isolation level,
-	// standard_conforming_strings). SQLAlchemy always runs them; the
-	// scenarios' default is false until the fake server answers them
-	// (it has no pg_catalog functions yet), so the wire starts at the
+	// Initialize is create_engine's private _initialize flag (default
+	// true): whether the dialect's first connect runs its initialisation
+	// queries (pg_catalog.version(), current_schema(), the isolation
+	// level, standard_conforming_strings). SQLAlchemy always runs them;
+	// false, as SQLAlchemy's own tests use it, makes the wire start at the
 	// workload's own statements.
 	Initialize bool `toml:"_initialize"`
 }
 
-// DefaultEngine returns create_engine's defaults for a psycopg2 URL,
-// except use_native_hstore, which is false: the fake server cannot answer
-// the hstore lookup (it has no pg_type catalog), and without it the first
-// connect sends the dialect's other queries as SQLAlchemy does.
+// DefaultEngine returns create_engine's defaults for a psycopg2 URL, as
+// SQLAlchemy 1.4.46 has them: QueuePool of 5 with an overflow of 10 and a
+// 30 s timeout, no recycle, rollback on return, use_native_hstore, and the
+// dialect's first-connect initialisation (whose queries fakepg answers as
+// PostgreSQL 15 does).
 func DefaultEngine() EngineConfig {
 	return EngineConfig{Driver: "psycopg2", DriverLock: true, Poolclass: "QueuePool", PoolSize: 5, MaxOverflow: 10,
-		PoolTimeout: Dur(30 * time.Second), PoolRecycle: Dur(-time.Second), PoolResetOnReturn: "rollback"}
+		PoolTimeout: Dur(30 * time.Second), PoolRecycle: Dur(-time.Second), PoolResetOnReturn: "rollback",
+		UseNativeHstore: true, Initialize: true}
 }
 
 // AppConfig is what the application does when it is imported, besides

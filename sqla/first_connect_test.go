@@ -5,14 +5,14 @@ import (
 
 	"github.com/poolsim/poolsim/sim"
 	"github.com/poolsim/poolsim/sqla"
-	"github.com/poolsim/poolsim/sqla/exc"
 )
 
 // firstConnectWire is what a default create_engine of SQLAlchemy 1.4.46
 // with psycopg2 2.9.5 sends at its first connect, recorded against
 // PostgreSQL 15 (DOMAIN.md's list, with psycopg2's implicit BEGIN before
 // the first initialisation query and the rollback that ends the
-// initialisation, both seen there too).
+// initialisation, both seen there too; TestFidelityToRealStack records
+// it from the real stack against fakepg).
 var firstConnectWire = []string{
 	"BEGIN",
 	sqla.HstoreQuery,
@@ -25,25 +25,19 @@ var firstConnectWire = []string{
 	"ROLLBACK",
 }
 
-// checkFirstConnect connects a fresh engine made with kw and compares
-// the queries of its first connect with want: all of them when the
-// server answers each, or, when the server refuses one (fakepg does not
-// yet have every catalog query), want's prefix up to that query, with
-// the connect failing on the server's error wrapped as SQLAlchemy wraps
-// an error of the pool's connect (no statement, the error's code).
-func checkFirstConnect(t *testing.T, want []string, kw ...sqla.Kwarg) {
-	e := newEnv(t, sim.Random(30))
+// checkFirstConnect connects a fresh engine made with kw against fakepg,
+// which answers every catalog query, and requires the queries of its
+// first connect to be want, a second connect to send nothing, and one
+// session in all. It returns the engine.
+func checkFirstConnect(t *testing.T, seed uint64, want []string, kw ...sqla.Kwarg) *sqla.Engine {
+	t.Helper()
+	e := newEnv(t, sim.Random(seed))
 	eng := e.engine(append(kw, sqla.Kwarg{Name: "_initialize", Value: true})...)
-	var err error
 	var wire, again []string
 	e.w.Go("app", func() {
 		m := e.mark()
-		var c *sqla.Connection
-		c, err = eng.Connect()
+		c := must(eng.Connect())
 		wire = e.since(m)
-		if err != nil {
-			return
-		}
 		_ = c.Close()
 		m = e.mark()
 		c = must(eng.Connect()) // the second connect initialises nothing
@@ -51,43 +45,85 @@ func checkFirstConnect(t *testing.T, want []string, kw ...sqla.Kwarg) {
 		again = e.since(m)
 	})
 	e.run()
-	if err == nil {
-		if !equal(wire, want) {
-			t.Fatalf("first connect sent\n%q\nwant\n%q", wire, want)
-		}
-		if len(again) != 0 {
-			t.Fatalf("second connect sent %q", again)
-		}
-		if len(e.admitted()) != 1 {
-			t.Fatalf("%d sessions", len(e.admitted()))
-		}
-		return
+	if !equal(wire, want) {
+		t.Fatalf("first connect sent\n%q\nwant\n%q", wire, want)
 	}
-	// The server refused a query: the wire is want's prefix through it,
-	// then the rollback of the Connection's error handling (for a query
-	// run through a Connection) and the driver's close of the dropped
-	// connection.
-	n := len(wire)
-	if n > 0 && wire[n-1] == "X" {
-		n--
+	if len(again) != 0 {
+		t.Fatalf("second connect sent %q", again)
 	}
-	if n > 1 && wire[n-1] == "ROLLBACK" && (n > len(want) || want[n-1] != "ROLLBACK") {
-		n--
+	if len(e.admitted()) != 1 {
+		t.Fatalf("%d sessions", len(e.admitted()))
 	}
-	if n == 0 || n > len(want) || !equal(wire[:n], want[:n]) {
-		t.Fatalf("first connect failed with %v after sending\n%q\nwhich is no prefix of\n%q", err, wire, want)
-	}
-	if !exc.IsA(err, exc.DBAPIError) {
-		t.Fatalf("first connect error %T %v, want a wrapped DB-API error", err, err)
-	}
-	t.Logf("the server refused %q: %v", wire[n-1], err)
+	return eng
 }
 
-// TestFirstConnectOnTheWire: a default engine's first connect.
-func TestFirstConnectOnTheWire(t *testing.T) { checkFirstConnect(t, firstConnectWire) }
+// TestFirstConnectOnTheWire: a default engine's first connect sends the
+// whole recorded sequence and fills the dialect in from fakepg's answers
+// (PostgreSQL 15.0, schema public, read committed,
+// standard_conforming_strings on, no hstore type).
+func TestFirstConnectOnTheWire(t *testing.T) {
+	d := checkFirstConnect(t, 30, firstConnectWire).Dialect()
+	if v := d.ServerVersionInfo; len(v) != 2 || v[0] != 15 || v[1] != 0 || d.DefaultSchemaName != "public" ||
+		d.DefaultIsolation != "READ COMMITTED" || d.BackslashEscapes || d.HasNativeHstore {
+		t.Fatalf("dialect after initialize: %+v", d)
+	}
+}
 
 // TestFirstConnectWithoutHstore: use_native_hstore=False skips the
 // hstore lookup and its transaction.
 func TestFirstConnectWithoutHstore(t *testing.T) {
-	checkFirstConnect(t, firstConnectWire[3:], sqla.Kwarg{Name: "use_native_hstore", Value: false})
+	checkFirstConnect(t, 31, firstConnectWire[3:], sqla.Kwarg{Name: "use_native_hstore", Value: false})
+}
+
+// TestFirstConnectSerializedAcrossThreads: two threads connecting a fresh
+// engine at once: the second waits on the first-run mutex of the connect
+// event, and the initialisation runs once.
+func TestFirstConnectSerializedAcrossThreads(t *testing.T) {
+	for seed := range uint64(5) {
+		e := newEnv(t, sim.Random(40+seed))
+		eng := e.engine(sqla.Kwarg{Name: "_initialize", Value: true})
+		for range 2 {
+			e.w.Go("thread", func() { _ = must(eng.Connect()).Close() })
+		}
+		if o := e.run(); o.Kind != sim.Completed {
+			t.Fatal(o)
+		}
+		n := 0
+		for _, q := range e.sent {
+			if q == sqla.VersionQuery {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Fatalf("seed %d: the initialisation ran %d times: %q", seed, n, e.sent)
+		}
+	}
+}
+
+// TestIsolationLevelOnConnect: create_engine's isolation_level is set on
+// every new connection (psycopg2's set_isolation_level): SERIALIZABLE
+// makes psycopg2's BEGIN carry it; AUTOCOMMIT sends no BEGIN or ROLLBACK
+// at all. Both sequences as recorded from the real stack.
+func TestIsolationLevelOnConnect(t *testing.T) {
+	cases := map[string][]string{
+		"SERIALIZABLE": {"BEGIN ISOLATION LEVEL SERIALIZABLE", sqla.HstoreQuery, "ROLLBACK",
+			"BEGIN ISOLATION LEVEL SERIALIZABLE", sqla.VersionQuery, sqla.SchemaQuery, sqla.IsolationQuery, sqla.StandardStringsQuery, "ROLLBACK",
+			"BEGIN ISOLATION LEVEL SERIALIZABLE", "select 1", "ROLLBACK"},
+		"AUTOCOMMIT": {sqla.HstoreQuery, sqla.VersionQuery, sqla.SchemaQuery, sqla.IsolationQuery, sqla.StandardStringsQuery, "select 1"},
+	}
+	for _, level := range []string{"SERIALIZABLE", "AUTOCOMMIT"} {
+		e := newEnv(t, sim.Random(45))
+		eng := e.engine(sqla.K("isolation_level", level, "_initialize", true)...)
+		e.w.Go("app", func() {
+			c := must(eng.Connect())
+			must(c.Execute(sqla.Text("select 1")))
+			_ = c.Close()
+		})
+		if o := e.run(); o.Kind != sim.Completed {
+			t.Fatal(o)
+		}
+		if !equal(e.sent, cases[level]) {
+			t.Errorf("%s: sent\n%q\nwant\n%q", level, e.sent, cases[level])
+		}
+	}
 }
