@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/jackc/pgproto3/v2 v2.3.3
 	github.com/jackc/pgx/v5 v5.12.0
+	github.com/pelletier/go-toml/v2 v2.4.3
 	golang.org/x/text v0.41.0
 	golang.org/x/tools v0.52.0
 )
