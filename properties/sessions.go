@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/poolsim/poolsim/fakepg"
+	"github.com/poolsim/poolsim/sim"
 )
 
 // The kinds of session violation.
@@ -62,7 +63,7 @@ func ConnectionBudget(t *fakepg.Truth, limit int) Result {
 		for _, s := range t.Sessions {
 			if s.PID != 0 && s.AdmitStep == step {
 				v.Session = sessionName(s)
-				v.Tasks, v.Processes = involved(s.Backend)
+				v.Tasks, v.Processes = involved(append(opener(s), s.Backend)...)
 				break
 			}
 		}
@@ -81,7 +82,7 @@ func LeakedSessions(t *fakepg.Truth) Result {
 		if s.PID == 0 || (s.End != fakepg.SessionOpen && s.End != fakepg.EndRunEnded) {
 			continue
 		}
-		tasks, procs := involved(s.Backend)
+		tasks, procs := involved(append(opener(s), s.Backend)...)
 		res.Violations = append(res.Violations, Violation{
 			Kind: LeakedSession, Session: sessionName(s), Tasks: tasks, Processes: procs,
 			Offset: -1, Step: s.AdmitStep,
@@ -90,4 +91,14 @@ func LeakedSessions(t *fakepg.Truth) Result {
 	}
 	res.conclude()
 	return res
+}
+
+// opener returns the tasks that wrote the session's startup packets: the
+// client that opened it.
+func opener(s *fakepg.SessionTruth) []*sim.Task {
+	var spans []sim.Span
+	for _, m := range s.Startup {
+		spans = append(spans, m.Writers...)
+	}
+	return distinct(spans)
 }
