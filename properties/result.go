@@ -38,8 +38,8 @@ type Result struct {
 	Property string
 	// Status is held, violated or inconclusive.
 	Status Status
-	// Violations are every violation found, in the order of the sessions
-	// and then of the stream offsets; the first is the earliest.
+	// Violations are every violation found, in the order of the sessions,
+	// then of the checks, then of the stream offsets.
 	Violations []Violation
 	// Reason says why the result is inconclusive, or what part of the
 	// property could not be checked.

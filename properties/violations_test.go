@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/poolsim/poolsim/fakepg"
-	"github.com/poolsim/poolsim/fakepg/libpq"
 	"github.com/poolsim/poolsim/sim"
 )
 
@@ -166,4 +165,31 @@ func TestSequentialSessionsFitBudget(t *testing.T) {
 	}
 }
 
-var _ = libpq.Consumed{}
+// TestForkedShareMisroutes: under some seed of the fixed set a reply the
+// parent asked for is parsed by the child (or the reverse); reply routing
+// then names both processes, and every misrouted run also interleaves.
+func TestForkedShareMisroutes(t *testing.T) {
+	found := 0
+	for seed := range uint64(seeds) {
+		wd := newWorld(t, seed, fakepg.Config{})
+		forkedShare(wd)
+		wd.run(t)
+		truth := wd.srv.Truth()
+		r := ReplyRouting(truth, wd.ct)
+		if r.Status == Inconclusive {
+			t.Fatalf("seed %d: %v", seed, r)
+		}
+		if r.Status != Violated {
+			continue
+		}
+		found++
+		if v := r.First(); len(v.Processes) != 2 || v.Kind != MisroutedReply {
+			t.Errorf("seed %d: %v: want a misrouted reply between two processes", seed, v)
+		}
+		wantStatus(t, Interleaving(truth, wd.ct, wd.w.Trace()), Violated)
+	}
+	if found == 0 {
+		t.Fatalf("no seed of %d misrouted a reply", seeds)
+	}
+	t.Logf("%d of %d seeds misrouted a reply", found, seeds)
+}
