@@ -37,8 +37,8 @@ func Interleaving(t *fakepg.Truth, ct *fakepg.ClientTruth, tr *sim.Trace) Result
 		res.Reason = "no trace events: requests sent while another's was outstanding not checked"
 	}
 	for _, s := range t.Sessions {
-		mixedMessages(&res, s)
-		foreignReplies(&res, s, ct)
+		mixedMessages(&res, s, ss)
+		foreignReplies(&res, s, ct, ss)
 		if ss != nil {
 			outstandingRequests(&res, s, ss)
 		}
@@ -47,8 +47,9 @@ func Interleaving(t *fakepg.Truth, ct *fakepg.ClientTruth, tr *sim.Trace) Result
 	return res
 }
 
-// mixedMessages reports every message of s written by more than one task.
-func mixedMessages(res *Result, s *fakepg.SessionTruth) {
+// mixedMessages reports every message of s written by more than one task,
+// at the step the second writer's first byte was written when ss knows it.
+func mixedMessages(res *Result, s *fakepg.SessionTruth, ss *streamSteps) {
 	for _, r := range s.Requests {
 		for _, m := range r.Messages {
 			ws := distinct(m.Writers)
@@ -65,7 +66,8 @@ func mixedMessages(res *Result, s *fakepg.SessionTruth) {
 			tasks, procs := involved(ws...)
 			res.Violations = append(res.Violations, Violation{
 				Kind: MixedMessage, Session: sessionName(s), Tasks: tasks, Processes: procs,
-				Offset: off, Detail: fmt.Sprintf("%s message at offset %d written by %d tasks", typeName(m.Type), m.Off, len(ws)),
+				Offset: off, Step: max(0, ss.written(s.Inbound, off)),
+				Detail: fmt.Sprintf("%s message at offset %d written by %d tasks", typeName(m.Type), m.Off, len(ws)),
 			})
 		}
 	}
@@ -73,7 +75,7 @@ func mixedMessages(res *Result, s *fakepg.SessionTruth) {
 
 // foreignReplies reports every request of s whose reply was taken, in
 // part or whole, by a task other than its owner.
-func foreignReplies(res *Result, s *fakepg.SessionTruth, ct *fakepg.ClientTruth) {
+func foreignReplies(res *Result, s *fakepg.SessionTruth, ct *fakepg.ClientTruth, ss *streamSteps) {
 	for _, r := range s.Requests {
 		own := owner(r)
 		spans, parsed := replyTakers(r, ct)
@@ -98,7 +100,8 @@ func foreignReplies(res *Result, s *fakepg.SessionTruth, ct *fakepg.ClientTruth)
 		tasks, procs := involved(append([]*sim.Task{own}, others...)...)
 		res.Violations = append(res.Violations, Violation{
 			Kind: ReplyTakenByOther, Session: sessionName(s), Tasks: tasks, Processes: procs,
-			Offset: first, Detail: fmt.Sprintf("reply [%d, %d) to %s's request %s by %s",
+			Offset: first, Step: max(0, ss.read(s.Outbound, first)),
+			Detail: fmt.Sprintf("reply [%d, %d) to %s's request %s by %s",
 				r.ReplyOff, r.ReplyEnd, pathOf(own), how, pathOf(others[0])),
 		})
 	}

@@ -102,6 +102,10 @@ func TestTwoOwnersOutstandingAndMixed(t *testing.T) {
 			t.Errorf("%s names %q in %q, want %q in app", k, v.Tasks, v.Processes, wants[k])
 		}
 	}
+	if v := kinds[MixedMessage]; v.Step == 0 || v.Step <= kinds[RequestWhileOutstanding].Step {
+		t.Errorf("mixed message at step %d, want a step after the helper's request at step %d",
+			v.Step, kinds[RequestWhileOutstanding].Step)
+	}
 	if v := kinds[MixedMessage]; v.Offset != wd.srv.Truth().Requests[1].Messages[0].Off+3 {
 		t.Errorf("mixed message at offset %d, want 3 bytes into the second request", v.Offset)
 	}

@@ -54,13 +54,20 @@ func at(recs []ioRecord, off int64) int {
 	return -1
 }
 
-// written returns the step at which byte off of s was written, or -1.
+// written returns the step at which byte off of s was written, or 0
+// when ss is nil and -1 when no write covers it.
 func (ss *streamSteps) written(s *sim.Stream, off int64) int {
+	if ss == nil {
+		return 0
+	}
 	return at(ss.writes[s.ID()], off)
 }
 
-// read returns the step at which byte off of s was read, or -1 if it never
-// was.
+// read returns the step at which byte off of s was read, or 0 when ss is
+// nil and -1 if it never was.
 func (ss *streamSteps) read(s *sim.Stream, off int64) int {
+	if ss == nil {
+		return 0
+	}
 	return at(ss.reads[s.ID()], off)
 }
