@@ -42,6 +42,9 @@ type SessionTruth struct {
 	EndCode, EndDetail string
 	// EndStep is the world's step when the session ended.
 	EndStep int
+	// AdmitStep is the world's step when the session was admitted (its
+	// PID assigned); 0 for a session never admitted.
+	AdmitStep int
 }
 
 // EndReason says why a session ended.

@@ -88,8 +88,12 @@ func (tr *truthRecorder) password(b *backend, m frontendMessage, fail error) {
 
 // admitted records the session's pid.
 func (tr *truthRecorder) admitted(pid int32) {
-	if tr != nil {
-		tr.sess.PID = pid
+	if tr == nil {
+		return
+	}
+	tr.sess.PID = pid
+	if tr.w != nil {
+		tr.sess.AdmitStep = tr.w.Step()
 	}
 }
 

@@ -1,0 +1,121 @@
+package properties
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Status is a property's standing over one run.
+type Status uint8
+
+// The standings a property can have.
+const (
+	// Held: the run shows no violation of the property.
+	Held Status = iota
+	// Violated: the run shows at least one violation.
+	Violated
+	// Inconclusive: the ground truth given cannot decide the property
+	// (Result.Reason says why), and no violation was seen.
+	Inconclusive
+)
+
+// String returns the status's name.
+func (s Status) String() string {
+	switch s {
+	case Held:
+		return "held"
+	case Violated:
+		return "violated"
+	case Inconclusive:
+		return "inconclusive"
+	}
+	return "unknown"
+}
+
+// Result is one property's verdict over one run.
+type Result struct {
+	// Property names the property, like "protocol interleaving".
+	Property string
+	// Status is held, violated or inconclusive.
+	Status Status
+	// Violations are every violation found, in the order of the sessions,
+	// then of the checks, then of the stream offsets.
+	Violations []Violation
+	// Reason says why the result is inconclusive, or what part of the
+	// property could not be checked.
+	Reason string
+}
+
+// First returns the first violation, or nil if there is none.
+func (r Result) First() *Violation {
+	if len(r.Violations) == 0 {
+		return nil
+	}
+	return &r.Violations[0]
+}
+
+// String summarises the result on one line: the property, the status and
+// the first violation or the reason.
+func (r Result) String() string {
+	s := r.Property + ": " + r.Status.String()
+	if v := r.First(); v != nil {
+		s += fmt.Sprintf(" (%d; first: %s)", len(r.Violations), v)
+	} else if r.Reason != "" {
+		s += " (" + r.Reason + ")"
+	}
+	return s
+}
+
+// Violation is one breach of a property.
+type Violation struct {
+	// Kind names what went wrong, like "mixed message".
+	Kind string
+	// Session names the server session: its backend PID and the name of
+	// the stream from the client.
+	Session string
+	// Tasks and Processes are the paths of the tasks involved and of their
+	// processes, without repeats, in order of involvement.
+	Tasks, Processes []string
+	// Offset is the first offending byte's offset in the stream the
+	// violation concerns (-1 when none does).
+	Offset int64
+	// Step is the world's step of the violation where ground truth records
+	// one, else 0.
+	Step int
+	// Detail explains the violation.
+	Detail string
+}
+
+// String returns the violation on one line.
+func (v Violation) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s on %s", v.Kind, v.Session)
+	if len(v.Tasks) > 0 {
+		fmt.Fprintf(&b, " by tasks %s", strings.Join(v.Tasks, ", "))
+	}
+	if len(v.Processes) > 0 {
+		fmt.Fprintf(&b, " in processes %s", strings.Join(v.Processes, ", "))
+	}
+	if v.Offset >= 0 {
+		fmt.Fprintf(&b, " at offset %d", v.Offset)
+	}
+	if v.Step > 0 {
+		fmt.Fprintf(&b, " at step %d", v.Step)
+	}
+	if v.Detail != "" {
+		b.WriteString(": " + v.Detail)
+	}
+	return b.String()
+}
+
+// conclude sets the result's status from its violations and reason.
+func (r *Result) conclude() {
+	switch {
+	case len(r.Violations) > 0:
+		r.Status = Violated
+	case r.Reason != "":
+		r.Status = Inconclusive
+	default:
+		r.Status = Held
+	}
+}
