@@ -37,8 +37,9 @@ func Initial(values map[string]int64) []Op {
 //     outcome (Err is "never returned" for the latter).
 //   - A read's rows [[k, v]] give Out = v, no rows OutAbsent; an
 //     increment's [[v]] likewise, with Value 1 (the application adds 1);
-//     a write's rowcount is Out (-1 when unknown). Any other rows are
-//     Garbled.
+//     a write's rowcount is Out (-1 when unknown). Any other rows, and
+//     no result set at all (nil Rows, as when the reply was another
+//     statement's command tag), are Garbled.
 func FromApp(recs []*app.Op) []Op {
 	touched := map[string]bool{} // lookup only
 	for _, r := range recs {
@@ -90,6 +91,9 @@ func kindOf(k app.OpKind) string {
 // rowValue reads the value out of a reply of at most one row of width
 // columns, the value last and, for two columns, the key first.
 func rowValue(rows [][]string, key string, width int) (v int64, absent, garbled bool) {
+	if rows == nil { // the reply had no rows at all: not a SELECT's or a RETURNING's
+		return 0, false, true
+	}
 	if len(rows) == 0 {
 		return 0, true, false
 	}
