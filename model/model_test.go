@@ -117,6 +117,12 @@ func TestErroredWriteAcceptsEitherOutcome(t *testing.T) {
 	if got := check(t, notApplied); got != Ok {
 		t.Errorf("errored write never observed: Check = %s, want ok", got)
 	}
+	// The error's return bounds nothing: the write may land after a
+	// later write returned.
+	late := append(append([]Op{}, base...), w("t3", "k0", 6, 10, 11), r("t2", "k0", 5, 12, 13))
+	if got := check(t, late); got != Ok {
+		t.Errorf("errored write landing after a later write: Check = %s, want ok", got)
+	}
 	// Once observed it cannot be undone.
 	flipFlop := append(append([]Op{}, base...), r("t2", "k0", 5, 10, 11), r("t2", "k0", 0, 12, 13))
 	if got := check(t, flipFlop); got != Illegal {
