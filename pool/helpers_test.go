@@ -67,17 +67,6 @@ func (e *env) onSend(p []byte) {
 	}
 }
 
-// queries returns the Query texts sent, in order.
-func (e *env) queries() []string {
-	var out []string
-	for _, m := range e.sent {
-		if m.typ == 'Q' {
-			out = append(out, m.text)
-		}
-	}
-	return out
-}
-
 // mark returns a position in the sent messages, for since.
 func (e *env) mark() int { return len(e.sent) }
 

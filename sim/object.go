@@ -6,8 +6,8 @@ import "strconv"
 // of a connection, an address, a process's memory, the clock, or an Object
 // declared by simulated code) by lineage, so that it names the same object
 // in sibling schedules of one scenario: Owner is the path of the task that
-// created it (or of the process, for a process's memory and descriptor
-// table; "" for objects made outside tasks), Seq its ordinal among the
+// created it (or of the process, for a process's memory; "" for objects
+// made outside tasks), Seq its ordinal among the
 // objects that owner created. It never depends on the order in which
 // different tasks created objects.
 type ObjectID struct {
@@ -18,7 +18,6 @@ type ObjectID struct {
 // Sequence numbers with a fixed meaning.
 const (
 	seqMemory = 0  // a process's memory (Owner is the process path)
-	seqFDs    = -1 // a process's descriptor table
 	seqClock  = -2 // the world's clock and timer queue
 	seqAddr   = -3 // a network address (Owner is "addr " + the address)
 )
@@ -29,8 +28,6 @@ func (id ObjectID) String() string {
 	switch id.Seq {
 	case seqMemory:
 		return id.Owner + " memory"
-	case seqFDs:
-		return id.Owner + " descriptors"
 	case seqClock:
 		return "clock"
 	case seqAddr:
@@ -51,15 +48,13 @@ const (
 	objCond
 	objStream
 	objAddr
-	objMemory
-	objFDs
 	objClock
 	objProcess
 	objSocket
 )
 
 var objectKindNames = [...]string{objUser: "object", objMutex: "mutex", objCond: "cond",
-	objStream: "stream", objAddr: "address", objMemory: "memory", objFDs: "descriptors",
+	objStream: "stream", objAddr: "address",
 	objClock: "clock", objProcess: "process", objSocket: "socket"}
 
 // object is the identity every simulated object carries.

@@ -1,6 +1,9 @@
 package sim
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Access is the kind of a task's pending operation: what it does to the
 // object it touches when it next runs.
@@ -50,7 +53,7 @@ func (a Access) String() string {
 	if a < accCount && accessNames[a] != "" {
 		return accessNames[a]
 	}
-	return "access(" + string(rune('0'+a%10)) + ")"
+	return "access(" + strconv.Itoa(int(a)) + ")"
 }
 
 // pendingOp is what a task does when it next runs: stored in the task at

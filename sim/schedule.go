@@ -37,37 +37,18 @@ func (c Choice) fits(d Decision) (bool, string) {
 	return true, ""
 }
 
-// runTasks records the IDs of the tasks run decisions chose, in chunks
-// that double in size, so that recording never copies.
+// runTasks records the IDs of the tasks run decisions chose.
 type runTasks struct {
-	chunks [][]int32
-}
-
-func (r *runTasks) add(id int) {
-	k := len(r.chunks) - 1
-	if k < 0 || len(r.chunks[k]) == cap(r.chunks[k]) {
-		size := 64
-		if k >= 0 {
-			size = min(2*cap(r.chunks[k]), 1<<16)
-		}
-		r.chunks = append(r.chunks, make([]int32, 0, size))
-		k++
-	}
-	r.chunks[k] = append(r.chunks[k], int32(id))
+	chunks[int32]
 }
 
 // paths fills in the Task of every run decision of cs.
 func (r *runTasks) paths(w *World, cs []Choice) {
-	k, i := 0, 0
+	ids := r.all()
 	for j := range cs {
-		if cs[j].Kind != RunDecision {
-			continue
+		if cs[j].Kind == RunDecision {
+			cs[j].Task, ids = w.taskName(int(ids[0])), ids[1:]
 		}
-		if i == len(r.chunks[k]) {
-			k, i = k+1, 0
-		}
-		cs[j].Task = w.taskName(int(r.chunks[k][i]))
-		i++
 	}
 }
 

@@ -49,61 +49,23 @@ type Span struct {
 // End returns the offset just past the span.
 func (s Span) End() int64 { return s.Off + int64(s.Len) }
 
-// spanLog is an append-only list of spans in chunks that double in size up
-// to spanChunkMax, so that appending never copies what was recorded.
+// spanLog is the list of a stream's write or read spans, in offset order.
 type spanLog struct {
-	chunks [][]Span
-	starts []int // index of each chunk's first span
-	n      int
-}
-
-const (
-	spanChunkMin = 8
-	spanChunkMax = 4096
-)
-
-func (l *spanLog) add(s Span) {
-	k := len(l.chunks) - 1
-	if k < 0 || len(l.chunks[k]) == cap(l.chunks[k]) {
-		size := spanChunkMin
-		if k >= 0 {
-			size = min(2*cap(l.chunks[k]), spanChunkMax)
-		}
-		l.chunks = append(l.chunks, make([]Span, 0, size))
-		l.starts = append(l.starts, l.n)
-		k++
-	}
-	l.chunks[k] = append(l.chunks[k], s)
-	l.n++
-}
-
-// at returns span i.
-func (l *spanLog) at(i int) Span {
-	k := sort.Search(len(l.starts), func(j int) bool { return l.starts[j] > i }) - 1
-	return l.chunks[k][i-l.starts[k]]
+	chunks[Span]
 }
 
 // firstEndingAfter returns the index of the first span that ends after
 // off (spans are in offset order), or l.n.
 func (l *spanLog) firstEndingAfter(off int64) int {
-	k := sort.Search(len(l.chunks), func(j int) bool {
-		c := l.chunks[j]
+	k := sort.Search(len(l.lists), func(j int) bool {
+		c := l.lists[j]
 		return c[len(c)-1].End() > off
 	})
-	if k == len(l.chunks) {
+	if k == len(l.lists) {
 		return l.n
 	}
-	c := l.chunks[k]
+	c := l.lists[k]
 	return l.starts[k] + sort.Search(len(c), func(j int) bool { return c[j].End() > off })
-}
-
-// all returns a copy of every span.
-func (l *spanLog) all() []Span {
-	out := make([]Span, 0, l.n)
-	for _, c := range l.chunks {
-		out = append(out, c...)
-	}
-	return out
 }
 
 // clip returns the parts of the spans that cover [from, to), each clipped

@@ -261,7 +261,7 @@ func (w *World) decide(kind Kind, n int) int {
 		} else {
 			w.chosenTask = w.runOption(c)
 		}
-		w.chosen.add(w.chosenTask.id)
+		w.chosen.add(int32(w.chosenTask.id))
 	}
 	return c
 }

@@ -30,16 +30,6 @@ type sessionPlan struct {
 	prepared *Plan       // PREPARE: the statement it prepares
 }
 
-// isSessionStmt reports whether stmt is a statement of session objects.
-func isSessionStmt(stmt sqlparse.Stmt) bool {
-	switch stmt.(type) {
-	case *sqlparse.DeclareStmt, *sqlparse.FetchStmt, *sqlparse.CloseStmt,
-		*sqlparse.PrepareStmt, *sqlparse.ExecuteStmt, *sqlparse.DeallocateStmt:
-		return true
-	}
-	return false
-}
-
 // planSessionStmt analyses a statement of session objects.
 func (s *Session) planSessionStmt(p *Plan, stmt sqlparse.Stmt) *Error {
 	switch st := stmt.(type) {
