@@ -177,12 +177,10 @@ func (p *Process) Go(name string, fn func()) *Task {
 	w := p.w
 	w.point(pendingOp{acc: AccSpawn})
 	parent := w.running
-	t := &Task{w: w, id: len(w.tasks) + 1, name: name, proc: p, slot: -1}
+	t := &Task{w: w, id: len(w.tasks) + 1, name: name, proc: p, parent: parent, slot: -1}
 	if parent != nil && parent.proc == p {
-		t.parent = parent
 		t.path = parent.path + "/" + ordinalName(name, bump(&parent.spawns, name))
 	} else {
-		t.parent = parent
 		t.path = p.path + "/" + ordinalName(name, bump(&p.spawns, name))
 	}
 	w.tasks = append(w.tasks, t)
