@@ -68,6 +68,7 @@ func Parse(file string, data []byte) (*Scenario, error) {
 	}
 	s := Default()
 	s.File = file
+	s.Source = data
 	s.Name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 	sections := map[string]func(){ // lookup only
 		"gunicorn": func() { g := app.DefaultGunicorn(); s.Gunicorn = &g },

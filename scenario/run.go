@@ -164,12 +164,18 @@ func (r *Run) driver() (driver.Driver, error) {
 // Hash returns the run's trace hash.
 func (r *Run) Hash() uint64 { return r.World.Trace().Hash() }
 
-// Schedule returns the run's schedule, its header naming the scenario and
-// the seed.
+// Schedule returns the run's schedule, its header naming the scenario (and
+// its file when it is not built in), the overrides and the seed:
+// FromSchedule gives them back.
 func (r *Run) Schedule() *sim.Schedule {
 	sch := r.World.Schedule()
-	sch.Scenario = r.Scenario.Name
-	sch.Params = append(sch.Params, sim.Param{Key: "seed", Value: strconv.FormatUint(r.Options.Seed, 10)})
+	s := r.Scenario
+	sch.Scenario = s.Name
+	if !s.builtin() && s.File != "" {
+		sch.Params = append(sch.Params, sim.Param{Key: FileParam, Value: s.File})
+	}
+	sch.Params = append(sch.Params, s.Overrides...)
+	sch.Params = append(sch.Params, sim.Param{Key: SeedParam, Value: strconv.FormatUint(r.Options.Seed, 10)})
 	return sch
 }
 

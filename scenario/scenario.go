@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/poolsim/poolsim/app"
+	"github.com/poolsim/poolsim/sim"
 )
 
 // Scenario is one deployment to simulate. Its file holds everything but
@@ -33,6 +34,11 @@ type Scenario struct {
 	// writes it (gunicorn.conf.py, create_engine arguments, celery
 	// settings).
 	RealWorld string `toml:"real_world"`
+
+	// Source is the file's contents as parsed; Overrides the settings
+	// changed on top of it (WithOverrides), which a run's schedule records.
+	Source    []byte      `toml:"-"`
+	Overrides []sim.Param `toml:"-"`
 
 	Server   app.ServerConfig    `toml:"server"`
 	Engine   app.EngineConfig    `toml:"engine"`
