@@ -39,8 +39,8 @@ func oneLine(err error) error {
 // knobs are the scenario settings every scenario command takes as flags.
 type knobs struct {
 	workers, threads, clients, requests, poolSize, maxOverflow, maxConnections, maxSteps int
-	split                                                                              string
-	set                                                                                setFlags
+	split                                                                                string
+	set                                                                                  setFlags
 }
 
 // setFlags collects repeated --set key=value flags.
