@@ -98,3 +98,7 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 	rank = min(max(rank, 1), len(sorted))
 	return sorted[rank-1]
 }
+
+// Percentile returns the p-th percentile (0 < p <= 100) of sorted
+// latencies by the nearest-rank method; 0 without samples.
+func Percentile(sorted []time.Duration, p float64) time.Duration { return percentile(sorted, p) }
