@@ -28,6 +28,7 @@ func cmdReplay(e *env, args []string) int {
 	if len(pos) != 1 {
 		return usageError(e, "replay: want one schedule file, got %d arguments", len(pos))
 	}
+	out.replayed = pos[0]
 	sch, s, wseed, err := readSchedule(pos[0])
 	if err != nil {
 		return usageError(e, "replay: %v", err)
@@ -44,7 +45,7 @@ func cmdReplay(e *env, args []string) int {
 				return usageError(e, "replay: %s: %v", pos[0], oneLine(err))
 			}
 		}
-		return report(e, "replay", r, out)
+		return finish(e, "replay", r, out)
 	case "random", "zeros":
 		next := sim.Zeros()
 		if *cont == "random" {
@@ -58,7 +59,7 @@ func cmdReplay(e *env, args []string) int {
 		} else {
 			fmt.Fprintf(e.stdout, "matched %d of %d recorded decisions\n", matched, len(sch.Decisions))
 		}
-		return report(e, "replay", r, out)
+		return finish(e, "replay", r, out)
 	}
 	return usageError(e, "replay: --continue %q: want random or zeros", *cont)
 }

@@ -21,6 +21,8 @@ type output struct {
 	traceJSON string
 	schedule  string
 	html      string
+	// replayed is the schedule file a replay read, named by the report.
+	replayed string
 }
 
 func addOutput(e *env, fs *flag.FlagSet, withSchedule bool) *output {
@@ -55,7 +57,7 @@ func cmdRun(e *env, args []string) int {
 		return usageError(e, "run: %v", err)
 	}
 	r := scenario.Execute(s, st, scenario.Options{Seed: *seed, KeepEvents: true})
-	return report(e, "run", r, out)
+	return finish(e, "run", r, out)
 }
 
 // newStrategy builds a seeded strategy by name.
@@ -72,9 +74,9 @@ func newStrategy(name string, seed uint64, depth int) (sim.Strategy, error) {
 	return nil, fmt.Errorf("--strategy %q: want random or pct", name)
 }
 
-// report judges a finished run, prints its verdict and writes what out
+// finish judges a finished run, prints its verdict and writes what out
 // asks for; it returns the exit code.
-func report(e *env, cmd string, r *scenario.Run, out *output) int {
+func finish(e *env, cmd string, r *scenario.Run, out *output) int {
 	if r.Err != nil {
 		return usageError(e, "%s: %v", cmd, r.Err)
 	}
@@ -101,7 +103,11 @@ func report(e *env, cmd string, r *scenario.Run, out *output) int {
 		fmt.Fprintf(e.stdout, "schedule saved: simulate replay %s\n", out.schedule)
 	}
 	if out.html != "" {
-		if err := writeHTML(out.html, r, v); err != nil {
+		sched := out.schedule
+		if sched == "" {
+			sched = out.replayed
+		}
+		if err := writeHTML(out.html, r, v, sched); err != nil {
 			return usageError(e, "%s: --html: %v", cmd, err)
 		}
 		fmt.Fprintf(e.stdout, "report written: %s\n", out.html)
