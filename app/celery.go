@@ -116,6 +116,10 @@ func (c *Celery) main(load Loader) {
 	for _, p := range c.Children {
 		p.Kill()
 	}
+	// the interpreter exits with its main thread: the pool's daemon
+	// threads die with it and the kernel closes every descriptor, the
+	// connections the MainProcess's engine still pools included
+	c.Main.Kill()
 }
 
 // pipe makes a connected pair of sockets in the current task's process
