@@ -116,6 +116,7 @@ func (c *Celery) main(load Loader) {
 	for _, p := range c.Children {
 		p.Kill()
 	}
+	c.Main.Kill() // the warm shutdown's end: MainProcess exits, closing its sockets
 }
 
 // pipe makes a connected pair of sockets in the current task's process
