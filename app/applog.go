@@ -32,8 +32,10 @@ func PID(p *sim.Process) int { return 1000 + p.ID() }
 
 // LogLine is one line of the application log.
 type LogLine struct {
-	// Time is the virtual time since the start of the run.
+	// Time is the virtual time since the start of the run, Step the
+	// world's step when the line was written.
 	Time time.Duration
+	Step int
 	// PID is the logging process's pid (see PID), Process its path and
 	// Task the logging task's path.
 	PID     int
@@ -67,7 +69,7 @@ func NewLog(w *sim.World) *Log { return &Log{w: w} }
 // Printf appends a line from the current task.
 func (l *Log) Printf(level Level, format string, args ...any) {
 	t := l.w.Current()
-	line := LogLine{Time: l.w.Elapsed(), Level: level, Text: fmt.Sprintf(format, args...)}
+	line := LogLine{Time: l.w.Elapsed(), Step: l.w.Step(), Level: level, Text: fmt.Sprintf(format, args...)}
 	if t != nil {
 		line.PID, line.Process, line.Task = PID(t.Process()), t.Process().Path(), t.Path()
 	}
@@ -77,7 +79,7 @@ func (l *Log) Printf(level Level, format string, args ...any) {
 // PrintfFor appends a line on behalf of process p, such as the line a
 // worker's signal handler writes as the arbiter kills it.
 func (l *Log) PrintfFor(p *sim.Process, level Level, format string, args ...any) {
-	l.Lines = append(l.Lines, LogLine{Time: l.w.Elapsed(), PID: PID(p), Process: p.Path(), Level: level,
+	l.Lines = append(l.Lines, LogLine{Time: l.w.Elapsed(), Step: l.w.Step(), PID: PID(p), Process: p.Path(), Level: level,
 		Text: fmt.Sprintf(format, args...)})
 }
 

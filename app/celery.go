@@ -116,10 +116,7 @@ func (c *Celery) main(load Loader) {
 	for _, p := range c.Children {
 		p.Kill()
 	}
-	// the interpreter exits with its main thread: the pool's daemon
-	// threads die with it and the kernel closes every descriptor, the
-	// connections the MainProcess's engine still pools included
-	c.Main.Kill()
+	c.Main.Kill() // the warm shutdown's end: MainProcess exits, closing its sockets
 }
 
 // pipe makes a connected pair of sockets in the current task's process

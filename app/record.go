@@ -76,8 +76,15 @@ func firstLine(s string) string {
 // Recorder records operations and requests. It is the observer, not
 // process memory: every process of the run appends to the same recorder,
 // and a fork does not copy it.
+//
+// The call and the return of an autocommit kv operation (read, write,
+// increment, upsert: what linearizability judges) are each a decision
+// point that writes one object, the history, so that a search that
+// reorders independent steps keeps their real-time order: two such
+// records are always dependent on each other.
 type Recorder struct {
-	w *sim.World
+	w       *sim.World
+	history *sim.Object
 	// Ops are the operations in call order.
 	Ops []*Op
 	// Requests are the requests as the load generator saw them, in the
@@ -86,10 +93,13 @@ type Recorder struct {
 }
 
 // NewRecorder returns an empty recorder of w.
-func NewRecorder(w *sim.World) *Recorder { return &Recorder{w: w} }
+func NewRecorder(w *sim.World) *Recorder { return &Recorder{w: w, history: w.NewObject("history")} }
 
 // Call records the start of an operation by the current task.
 func (r *Recorder) Call(request, txn int, st Statement, autocommit bool) *Op {
+	if autocommit && st.Kind.kv() {
+		r.w.Access(r.history, sim.AccMemWrite)
+	}
 	op := &Op{Seq: len(r.Ops), Request: request, Txn: txn, Statement: st, Autocommit: autocommit, RowCount: -1,
 		CallStep: r.w.Step(), Call: r.w.Elapsed()}
 	if t := r.w.Current(); t != nil {
@@ -102,6 +112,9 @@ func (r *Recorder) Call(request, txn int, st Statement, autocommit bool) *Op {
 // Return records the operation's outcome: rows (converted to text),
 // rowcount and error.
 func (r *Recorder) Return(op *Op, rows []driver.Row, rowCount int, err error) {
+	if op.Autocommit && op.Kind.kv() {
+		r.w.Access(r.history, sim.AccMemWrite)
+	}
 	op.ReturnStep, op.Return, op.Returned = r.w.Step(), r.w.Elapsed(), true
 	op.RowCount = rowCount
 	if rows != nil {
@@ -113,6 +126,16 @@ func (r *Recorder) Return(op *Op, rows []driver.Row, rowCount int, err error) {
 	if err != nil {
 		op.Err, op.ErrClass = ErrorText(err)
 	}
+}
+
+// kv reports whether the kind is an operation on the kv table that the
+// linearizability model judges when it runs in autocommit.
+func (k OpKind) kv() bool {
+	switch k {
+	case OpRead, OpWrite, OpIncrement, OpUpsert:
+		return true
+	}
+	return false
 }
 
 // RowText renders a driver row's values in PostgreSQL's text form.

@@ -21,6 +21,7 @@ type ConsumedMessage struct {
 	libpq.Consumed
 	Task   *sim.Task   // the task that parsed it
 	Stream *sim.Stream // the inbound stream its bytes came from
+	Step   int         // the world's step when it was parsed
 }
 
 // Hook returns a consume hook (libpq.Conn.SetConsumeHook,
@@ -29,7 +30,7 @@ type ConsumedMessage struct {
 // The connection's reader must offer stream offsets (a *sim.Conn does).
 func (ct *ClientTruth) Hook(w *sim.World, in *sim.Stream) func(libpq.Consumed) {
 	return func(m libpq.Consumed) {
-		ct.Messages = append(ct.Messages, ConsumedMessage{Consumed: m, Task: w.Current(), Stream: in})
+		ct.Messages = append(ct.Messages, ConsumedMessage{Consumed: m, Task: w.Current(), Stream: in, Step: w.Step()})
 	}
 }
 

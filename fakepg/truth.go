@@ -119,6 +119,18 @@ type Request struct {
 	// a killed backend), or writing the reply failed. ReplyEnd is then the
 	// end of what the server had written when the session ended.
 	Unfinished bool
+	// Step is the world's step when the server read the request's first
+	// message.
+	Step int
+	// TxStatus is the transaction status the closing ReadyForQuery sent:
+	// 'I' idle, 'T' in a transaction block, 'E' in a failed one; 0 when
+	// no ReadyForQuery closed the request.
+	TxStatus byte
+	// State is the session state in effect after the request
+	// (engine.Session.SessionState: parameters set, prepared statements,
+	// session advisory locks, held cursors); nil when there is none or no
+	// ReadyForQuery closed the request.
+	State []string
 }
 
 // MessageTruth is one frontend message, or as much of one as the server

@@ -114,6 +114,9 @@ func (tr *truthRecorder) message(b *backend, m frontendMessage, fail error) {
 	if r == nil {
 		o := &openRequest{r: Request{Session: tr.sess, ReplyOff: b.out.offset()}}
 		r = &o.r
+		if tr.w != nil {
+			r.Step = tr.w.Step()
+		}
 		r.Messages = o.first[:0]
 		tr.cur = r
 		tr.sess.Requests = append(tr.sess.Requests, r)
@@ -128,7 +131,8 @@ func (tr *truthRecorder) message(b *backend, m frontendMessage, fail error) {
 	}
 }
 
-// replied closes the open request at ReadyForQuery.
+// replied closes the open request at ReadyForQuery, with the transaction
+// status and the session state the ReadyForQuery leaves.
 func (tr *truthRecorder) replied(b *backend) {
 	if tr == nil || tr.cur == nil {
 		return
@@ -136,6 +140,9 @@ func (tr *truthRecorder) replied(b *backend) {
 	r := tr.cur
 	r.ReplyEnd = max(r.ReplyOff, b.out.offset())
 	r.Unfinished = b.out.err != nil
+	if !r.Unfinished {
+		r.TxStatus, r.State = b.sess.TxStatus(), b.sess.SessionState()
+	}
 	tr.cur = nil
 }
 

@@ -32,18 +32,33 @@ func (s Status) String() string {
 	return "unknown"
 }
 
+// MarshalText renders the status as its name, as JSON shows it.
+func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText parses a status's name.
+func (s *Status) UnmarshalText(b []byte) error {
+	for _, st := range []Status{Held, Violated, Inconclusive} {
+		if string(b) == st.String() {
+			*s = st
+			return nil
+		}
+	}
+	return fmt.Errorf("properties: unknown status %q", b)
+}
+
 // Result is one property's verdict over one run.
 type Result struct {
 	// Property names the property, like "protocol interleaving".
-	Property string
+	Property string `json:"property"`
 	// Status is held, violated or inconclusive.
-	Status Status
-	// Violations are every violation found, in the order of the sessions,
-	// then of the checks, then of the stream offsets.
-	Violations []Violation
+	Status Status `json:"status"`
+	// Violations are every violation found, in the order the property's
+	// judge documents (mostly by session, then check, then stream offset;
+	// by step where the judge says so).
+	Violations []Violation `json:"violations,omitempty"`
 	// Reason says why the result is inconclusive, or what part of the
 	// property could not be checked.
-	Reason string
+	Reason string `json:"reason,omitempty"`
 }
 
 // First returns the first violation, or nil if there is none.
@@ -69,21 +84,22 @@ func (r Result) String() string {
 // Violation is one breach of a property.
 type Violation struct {
 	// Kind names what went wrong, like "mixed message".
-	Kind string
+	Kind string `json:"kind"`
 	// Session names the server session: its backend PID and the name of
 	// the stream from the client.
-	Session string
+	Session string `json:"session,omitempty"`
 	// Tasks and Processes are the paths of the tasks involved and of their
 	// processes, without repeats, in order of involvement.
-	Tasks, Processes []string
+	Tasks     []string `json:"tasks,omitempty"`
+	Processes []string `json:"processes,omitempty"`
 	// Offset is the first offending byte's offset in the stream the
 	// violation concerns (-1 when none does).
-	Offset int64
+	Offset int64 `json:"offset"`
 	// Step is the world's step of the violation where ground truth records
 	// one, else 0.
-	Step int
+	Step int `json:"step"`
 	// Detail explains the violation.
-	Detail string
+	Detail string `json:"detail,omitempty"`
 }
 
 // String returns the violation on one line.

@@ -64,9 +64,26 @@ func routeReply(res *Result, s *fakepg.SessionTruth, r *fakepg.Request, ct *fake
 	tasks, procs := involved(append(append([]*sim.Task{}, senders...), takers...)...)
 	res.Violations = append(res.Violations, Violation{
 		Kind: MisroutedReply, Session: sessionName(s), Tasks: tasks, Processes: procs, Offset: off,
+		Step: parsedStep(ct, s.Outbound, off),
 		Detail: fmt.Sprintf("reply [%d, %d) to the request of %s parsed by %s",
 			r.ReplyOff, r.ReplyEnd, paths(senders), paths(takers)),
 	})
+}
+
+// parsedStep returns the step at which a client task parsed the message
+// of stream out holding byte off, or 0 when none did.
+func parsedStep(ct *fakepg.ClientTruth, out *sim.Stream, off int64) int {
+	for _, m := range ct.Messages {
+		if m.Stream != out {
+			continue
+		}
+		for _, rg := range m.Ranges {
+			if rg.Off <= off && off < rg.Off+int64(rg.Len) {
+				return m.Step
+			}
+		}
+	}
+	return 0
 }
 
 // paths joins the tasks' paths.

@@ -14,6 +14,9 @@ const (
 	OverBudget = "over connection budget"
 	// LeakedSession: a server session was still open when the run ended.
 	LeakedSession = "leaked session"
+	// RefusedSession: the server refused a session because every one it
+	// allows was taken (SQLSTATE 53300).
+	RefusedSession = "session refused: too many clients"
 )
 
 // Peak returns the largest number of admitted sessions of t open at once
@@ -51,9 +54,13 @@ func Peak(t *fakepg.Truth) (peak, step int) {
 	return peak, step
 }
 
-// ConnectionBudget judges that no more than limit server sessions of t
-// were open at once. The violation names the session whose admission
-// went over the budget, at its step.
+// ConnectionBudget judges the deployment's demand for server sessions
+// against limit: it is violated when more than limit sessions of t were
+// open at once (at the step of the admission that went over, naming that
+// session), and by every session the server refused with FATAL 53300
+// ("sorry, too many clients already", or the slots left reserved for
+// superusers), at the refusal's step: the deployment needed more sessions
+// than the server had. Violations are in step order.
 func ConnectionBudget(t *fakepg.Truth, limit int) Result {
 	res := Result{Property: "connection budget"}
 	peak, step := Peak(t)
@@ -69,6 +76,17 @@ func ConnectionBudget(t *fakepg.Truth, limit int) Result {
 		}
 		res.Violations = append(res.Violations, v)
 	}
+	for _, s := range t.Sessions {
+		if s.End != fakepg.EndTooManyConnections {
+			continue
+		}
+		tasks, procs := involved(append(opener(s), s.Backend)...)
+		res.Violations = append(res.Violations, Violation{
+			Kind: RefusedSession, Session: sessionName(s), Tasks: tasks, Processes: procs, Offset: -1, Step: s.EndStep,
+			Detail: fmt.Sprintf("refused with FATAL %s %q: the deployment needed more than the server's sessions", s.EndCode, s.EndDetail),
+		})
+	}
+	sort.SliceStable(res.Violations, func(i, j int) bool { return res.Violations[i].Step < res.Violations[j].Step })
 	res.conclude()
 	return res
 }

@@ -183,8 +183,8 @@ func TestForkedShareMisroutes(t *testing.T) {
 			continue
 		}
 		found++
-		if v := r.First(); len(v.Processes) != 2 || v.Kind != MisroutedReply {
-			t.Errorf("seed %d: %v: want a misrouted reply between two processes", seed, v)
+		if v := r.First(); len(v.Processes) != 2 || v.Kind != MisroutedReply || v.Step <= 0 {
+			t.Errorf("seed %d: %v: want a misrouted reply between two processes, at the step it was parsed", seed, v)
 		}
 		wantStatus(t, Interleaving(truth, wd.ct, wd.w.Trace()), Violated)
 	}

@@ -2,65 +2,117 @@ package verdict
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
-	"github.com/poolsim/poolsim/app"
-	"github.com/poolsim/poolsim/model"
 	"github.com/poolsim/poolsim/properties"
 	"github.com/poolsim/poolsim/scenario"
+	"github.com/poolsim/poolsim/sim"
 )
 
-// linearizability checks the run's autocommit kv operations with
-// porcupine, after the run. A timeout is inconclusive.
-func linearizability(r *scenario.Run, opts Options) properties.Result {
-	res := properties.Result{Property: Linearizability}
-	if opts.SkipLinearizability {
-		res.Status, res.Reason = properties.Inconclusive, "not checked (skipped)"
-		return res
+// The kinds of hung-task violation.
+const (
+	// HungAtDeadline: a task was still blocked at the virtual deadline,
+	// and had been for the hang threshold.
+	HungAtDeadline = "hung at the deadline"
+	// Deadlocked: every task was blocked, this one not a daemon.
+	Deadlocked = "deadlocked"
+	// WorkerTimeout: Gunicorn's arbiter killed a worker for silence.
+	WorkerTimeout = "worker timeout"
+)
+
+// SymptomText is the kind of a symptom violation: a symptom text reached
+// the application.
+const SymptomText = "symptom text"
+
+// hungTasks is violated by every task hung at the virtual deadline, every
+// non-daemon task blocked at a deadlock (both at the run's last step) and
+// every worker Gunicorn killed for silence (at its WORKER TIMEOUT line).
+// A run that ended otherwise than completed, deadlocked or at its
+// deadline (over its step budget, a panic, a diverged replay) never
+// reached the point where hangs are judged: without a violation it is
+// inconclusive.
+func hungTasks(r *scenario.Run, _ Options) properties.Result {
+	res := properties.Result{Property: HungTasks}
+	o := r.Outcome
+	blocked := func(kind string, b sim.BlockedTask) {
+		res.Violations = append(res.Violations, properties.Violation{Kind: kind, Tasks: []string{b.Task},
+			Processes: []string{b.Process}, Offset: -1, Step: o.Steps,
+			Detail: fmt.Sprintf("%s waits on %s since %v", b.Task, b.WaitsOn, b.Since)})
 	}
-	ops := History(r)
-	timeout := opts.PorcupineTimeout
-	if timeout == 0 {
-		timeout = DefaultPorcupineTimeout
+	for _, h := range o.Hung {
+		blocked(HungAtDeadline, h)
 	}
-	answer, info := model.Check(ops, timeout)
-	switch answer {
-	case model.Ok:
-		res.Status = properties.Held
-	case model.Unknown:
-		res.Status, res.Reason = properties.Inconclusive, fmt.Sprintf("porcupine gave no answer within %v", timeout)
-	default:
+	for _, b := range o.Blocked {
+		if !b.Daemon {
+			blocked(Deadlocked, b)
+		}
+	}
+	for _, l := range r.Log.Grep("WORKER TIMEOUT") {
+		res.Violations = append(res.Violations, properties.Violation{Kind: WorkerTimeout, Tasks: nonEmpty(l.Task),
+			Processes: nonEmpty(l.Process), Offset: -1, Step: l.Step, Detail: l.String()})
+	}
+	slices.SortStableFunc(res.Violations, func(a, b properties.Violation) int { return a.Step - b.Step })
+	switch {
+	case len(res.Violations) > 0:
 		res.Status = properties.Violated
-		for _, i := range model.Violations(ops, info) {
-			op := ops[i]
-			res.Violations = append(res.Violations, properties.Violation{Kind: "not linearizable",
-				Tasks: []string{op.Client}, Processes: []string{op.Process}, Offset: -1, Step: int(op.Call),
-				Detail: op.String()})
-		}
-		if len(res.Violations) == 0 {
-			res.Violations = append(res.Violations, properties.Violation{Kind: "not linearizable", Offset: -1,
-				Detail: "no linearization of the kv operations exists"})
-		}
+	case o.Kind != sim.Completed && o.Kind != sim.Deadlocked && o.Kind != sim.DeadlineReached:
+		res.Status, res.Reason = properties.Inconclusive, "the run ended "+firstLine(o.String())
 	}
 	return res
 }
 
-// History returns the run's autocommit kv operations as the model judges
-// them: the seeded initial values, then the recorded operations.
-func History(r *scenario.Run) []model.Op {
-	initial := map[string]int64{app.SettingsKey: 0}
-	for i := range r.Scenario.Workload.Keys {
-		initial[fmt.Sprintf("k%d", i)] = 0
-	}
-	return append(model.Initial(initial), model.FromApp(r.Ops())...)
+// occurrence is one message the application saw: an operation's or a
+// request's error, or a log line.
+type occurrence struct {
+	task, process, where, text string
+	step                       int
 }
 
-// hungTasks is violated by a task hung at the virtual deadline, a
-// deadlock of non-daemon tasks, or a worker killed for silence.
-func hungTasks(r *scenario.Run, _ Options) properties.Result {
-	res := properties.Result{Property: HungTasks}
-	for _, h := range r.Hangs() {
-		res.Violations = append(res.Violations, properties.Violation{Kind: "hung", Offset: -1, Detail: h})
+// occurrences returns what the application saw, in step order.
+func occurrences(r *scenario.Run) []occurrence {
+	var out []occurrence
+	for _, op := range r.Recorder.Ops {
+		if op.Err != "" {
+			out = append(out, occurrence{op.Task, op.Process, "operation", op.Err, op.ReturnStep})
+		}
+	}
+	for _, rq := range r.Recorder.Requests {
+		if rq.Err != "" {
+			out = append(out, occurrence{rq.Client, "", "request", rq.Err, rq.RepliedStep})
+		}
+	}
+	for _, l := range r.Log.Lines {
+		out = append(out, occurrence{l.Task, l.Process, "log", l.Text, l.Step})
+	}
+	slices.SortStableFunc(out, func(a, b occurrence) int { return a.step - b.step })
+	return out
+}
+
+// violation describes the occurrence as a violation of kind.
+func (oc occurrence) violation(kind, detail string) properties.Violation {
+	return properties.Violation{Kind: kind, Tasks: nonEmpty(oc.task), Processes: nonEmpty(oc.process),
+		Offset: -1, Step: oc.step, Detail: detail + oc.where + ": " + firstLine(oc.text)}
+}
+
+// symptoms is violated once for each of scenario.SymptomTexts that
+// reached the application, at its first occurrence, in SymptomTexts
+// order.
+func symptoms(r *scenario.Run, _ Options) properties.Result {
+	res := properties.Result{Property: Symptoms}
+	occ := occurrences(r)
+	for _, text := range scenario.SymptomTexts {
+		n, first := 0, -1
+		for i, oc := range occ {
+			if strings.Contains(oc.text, text) {
+				if n++; first < 0 {
+					first = i
+				}
+			}
+		}
+		if n > 0 {
+			res.Violations = append(res.Violations, occ[first].violation(SymptomText, fmt.Sprintf("%q seen %d times, first in ", text, n)))
+		}
 	}
 	if len(res.Violations) > 0 {
 		res.Status = properties.Violated
@@ -68,23 +120,14 @@ func hungTasks(r *scenario.Run, _ Options) properties.Result {
 	return res
 }
 
-// symptomText is violated when text reaches the application.
-func symptomText(r *scenario.Run, text string) properties.Result {
+// symptomText is violated by every occurrence of text in what the
+// application saw, in step order.
+func symptomText(occ []occurrence, text string) properties.Result {
 	res := properties.Result{Property: SymptomProperty(text)}
-	add := func(task, where, msg string, step int) {
-		if strings.Contains(msg, text) {
-			res.Violations = append(res.Violations, properties.Violation{Kind: "symptom text", Tasks: nonEmpty(task),
-				Offset: -1, Step: step, Detail: where + ": " + msg})
+	for _, oc := range occ {
+		if strings.Contains(oc.text, text) {
+			res.Violations = append(res.Violations, oc.violation(SymptomText, ""))
 		}
-	}
-	for _, op := range r.Recorder.Ops {
-		add(op.Task, "operation", op.Err, op.ReturnStep)
-	}
-	for _, rq := range r.Recorder.Requests {
-		add(rq.Client, "request", rq.Err, rq.RepliedStep)
-	}
-	for _, l := range r.Log.Lines {
-		add(l.Task, "log", l.Text, 0)
 	}
 	if len(res.Violations) > 0 {
 		res.Status = properties.Violated

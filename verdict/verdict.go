@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/poolsim/poolsim/model"
 	"github.com/poolsim/poolsim/properties"
 	"github.com/poolsim/poolsim/scenario"
 )
@@ -29,6 +30,7 @@ const (
 	LeakedSessions       = "leaked sessions"
 	HungTasks            = "hung tasks"
 	SessionStateLeak     = "session-state leak"
+	Symptoms             = "symptom texts"
 )
 
 // SymptomProperty names the property "text never reaches the application".
@@ -47,6 +49,10 @@ type Options struct {
 	// SkipLinearizability leaves porcupine out; the property is then
 	// reported inconclusive with that reason.
 	SkipLinearizability bool
+	// History, if set, gives the operations linearizability judges in
+	// place of History(run): a seam for judging a run's verdict over a
+	// history built by hand.
+	History func(*scenario.Run) []model.Op
 }
 
 // DefaultPorcupineTimeout is the linearizability check's default bound.
@@ -65,14 +71,15 @@ type Verdict struct {
 	// Properties are the judged properties in report order.
 	Properties []properties.Result `json:"properties"`
 	// Symptoms counts each symptom text the application saw; SymptomOrder
-	// lists them in SymptomTexts order.
+	// lists the texts seen, sorted.
 	Symptoms     map[string]int `json:"symptoms,omitempty"`
 	SymptomOrder []string       `json:"-"`
 	// Peak is the largest number of server sessions open at once, Limit
 	// the server's max_connections.
 	Peak  int `json:"peak_connections"`
 	Limit int `json:"max_connections"`
-	// P50 and P99 are the virtual latencies of the requests.
+	// P50 and P99 are the virtual latencies of the requests (in JSON as
+	// durations, like "1.5ms"; see MarshalJSON).
 	P50 time.Duration `json:"p50"`
 	P99 time.Duration `json:"p99"`
 	// TraceHash is the run's trace hash; Steps and Decisions its size.
@@ -92,8 +99,8 @@ func (v *Verdict) Result(name string) *properties.Result {
 	return nil
 }
 
-// Violated reports whether any property is violated (or the run could not
-// start).
+// Violated reports whether any property is violated. A run that could
+// not start has no properties (see Status).
 func (v *Verdict) Violated() bool {
 	for _, p := range v.Properties {
 		if p.Status == properties.Violated {
@@ -163,7 +170,8 @@ func (v *Verdict) String() string {
 	return b.String()
 }
 
-// Judge judges the finished run r.
+// Judge judges the finished run r: every property of the report order,
+// then one per text of opts.Never.
 func Judge(r *scenario.Run, opts Options) Verdict {
 	v := Verdict{Scenario: r.Scenario.Name, Seed: r.Options.Seed, Outcome: firstLine(r.Outcome.String())}
 	if r.Err != nil {
@@ -176,11 +184,15 @@ func Judge(r *scenario.Run, opts Options) Verdict {
 	v.P50, v.P99 = r.Percentile(50), r.Percentile(99)
 	v.TraceHash, v.Steps, v.Decisions = r.Hash(), r.Outcome.Steps, r.Outcome.Decisions
 	v.Symptoms, v.SymptomOrder = r.Symptoms(), r.SymptomList()
+	v.Properties = make([]properties.Result, 0, len(judges)+len(opts.Never))
 	for _, j := range judges {
 		v.Properties = append(v.Properties, j(r, opts))
 	}
-	for _, text := range opts.Never {
-		v.Properties = append(v.Properties, symptomText(r, text))
+	if len(opts.Never) > 0 {
+		occ := occurrences(r)
+		for _, text := range opts.Never {
+			v.Properties = append(v.Properties, symptomText(occ, text))
+		}
 	}
 	return v
 }
@@ -194,7 +206,9 @@ var judges = []func(*scenario.Run, Options) properties.Result{
 		return named(ReplyRouting, properties.ReplyRouting(r.Truth, r.ClientTruth))
 	},
 	linearizability,
-	transactionMixing,
+	func(r *scenario.Run, _ Options) properties.Result {
+		return named(TransactionMixing, properties.TransactionMixing(r.Truth))
+	},
 	func(r *scenario.Run, _ Options) properties.Result {
 		return named(ConnectionBudget, properties.ConnectionBudget(r.Truth, r.Scenario.Server.MaxConnections))
 	},
@@ -202,7 +216,10 @@ var judges = []func(*scenario.Run, Options) properties.Result{
 		return named(LeakedSessions, properties.LeakedSessions(r.Truth))
 	},
 	hungTasks,
-	sessionStateLeak,
+	func(r *scenario.Run, _ Options) properties.Result {
+		return named(SessionStateLeak, properties.SessionStateLeak(r.Truth))
+	},
+	symptoms,
 }
 
 func named(name string, r properties.Result) properties.Result {

@@ -15,6 +15,8 @@ import (
 type PreparedStatement struct {
 	// Plan is the analysed statement; nil for an empty query string.
 	Plan *Plan
+	// ByPrepare says SQL PREPARE made it (not the protocol's Parse).
+	ByPrepare bool
 }
 
 // Statement returns the named prepared statement name ("" is the unnamed
@@ -68,9 +70,11 @@ func (s *Session) planPrepare(p *Plan, st *sqlparse.PrepareStmt) *Error {
 
 // execPrepare stores the statement PREPARE analysed.
 func (s *Session) execPrepare(p *Plan, st *sqlparse.PrepareStmt, res *Result) error {
-	if _, err := s.AddStatement(st.Name.Name, p.prepared); err != nil {
+	ps, err := s.AddStatement(st.Name.Name, p.prepared)
+	if err != nil {
 		return err
 	}
+	ps.ByPrepare = true
 	res.Tag = plainTag("PREPARE")
 	return nil
 }

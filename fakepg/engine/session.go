@@ -60,6 +60,8 @@ type Session struct {
 	// OnTransactionEnd, if set, is called whenever the session's
 	// transaction ends (commit or rollback): portals die with it.
 	OnTransactionEnd func()
+	// state caches what SessionState lists of the parameters.
+	state stateCache
 
 	sessionObjects
 }
