@@ -261,7 +261,7 @@ func (f *Flask) run(execute executor, st Statement) ([]driver.Row, int, error) {
 	if err != nil {
 		return nil, -1, err
 	}
-	if width == 0 || !res.ReturnsRows() {
+	if width == 0 {
 		return nil, res.RowCount(), nil
 	}
 	got, err := res.All()

@@ -261,7 +261,7 @@ func TestTemplatesMatchSimulatedRuns(t *testing.T) {
 		seeds int
 	}{
 		{"preload-touch-db", "", 3}, {"preload-touch-db", "bytes", 2}, {"celery-prefork", "", 3},
-		{"threads-libpq-shared", "", 3}, {"threads-libpq-shared", "bytes", 6}, {"threads-assertionpool", "", 2},
+		{"threads-libpq-shared", "", 3}, {"threads-libpq-shared", "bytes", 6}, {"threads-assertionpool", "", 4},
 		{"goroutines-pgx-shared", "", 1}, {"gthread-nullpool-max-connections-4", "", 1},
 		{"preload-post-fork-dispose-close", "", 2}, {"preload-background-thread", "", 3},
 	}

@@ -83,11 +83,13 @@ func TestDiagnoseIncident(t *testing.T) {
 		for _, c := range rep.Candidates {
 			score[c.Design] = c.Score
 		}
-		// The prefork designs without a hook produce three of the five:
-		// psycopg2's status error, libpq's sync loss and the IndexError.
+		// The prefork designs without a hook produce four of the five:
+		// psycopg2's status error, libpq's sync loss, the IndexError and
+		// SQLAlchemy's ResourceClosedError (a SELECT handed a command's
+		// reply).
 		for _, name := range []string{"preload-touch-db", "celery-prefork", "max-requests-touch-db"} {
-			if score[name] != 3 {
-				t.Errorf("%s: %s produces %d of the texts, want 3", form, name, score[name])
+			if score[name] != 4 {
+				t.Errorf("%s: %s produces %d of the texts, want 4", form, name, score[name])
 			}
 		}
 		for i, c := range rep.Candidates[:4] {
@@ -122,17 +124,17 @@ func TestDiagnoseIncident(t *testing.T) {
 				t.Errorf("%s: %s is not shown unable", form, name)
 			}
 		}
-		// What the runs show at this size and budget: no registered design
-		// produced libpq's "insufficient data" nor SQLAlchemy's
-		// ResourceClosedError in 16 schedules each.
-		want := []string{`insufficient data in "%c" message`, tClosed}
+		// What the runs show at this size and budget: every text is
+		// produced by some registered design ("insufficient data" by the
+		// background thread sharing the master's connection).
+		var want []string
 		if !slices.Equal(rep.Unproduced, want) {
 			t.Errorf("%s: unproduced %q, want %q", form, rep.Unproduced, want)
 		}
 		s := rep.String()
 		for _, line := range []string{"Designs shown unable to produce any of them:", "  gthread-queuepool  (",
 			"none of the 5: no occurrence in 16 schedules (seeds 1-8, split writes and bytes) at 2 workers x 2 threads (gthread), 2 clients x 3 requests",
-			"Texts no registered design produces:\n  insufficient data in \"%c\" message\n  " + tClosed} {
+			"Texts no registered design produces:\n  none: every text is produced by at least one design"} {
 			if !strings.Contains(s, line) {
 				t.Errorf("%s: report lacks %q", form, line)
 			}
