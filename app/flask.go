@@ -239,7 +239,8 @@ func (f *Flask) end(id, txn int, kind OpKind, fn func() error) error {
 type executor func(sqla.Executable, ...sqla.Param) (*sqla.Result, error)
 
 // run executes st and reads its result as the ORM does: every labelled
-// column of every row, by position.
+// column of every row, by position (every column of a recorded
+// statement's rows).
 func (f *Flask) run(execute executor, st Statement) ([]driver.Row, int, error) {
 	var stmt sqla.Executable
 	var width int
@@ -254,6 +255,8 @@ func (f *Flask) run(execute executor, st Statement) ([]driver.Row, int, error) {
 		stmt, width = sqla.Select(st.SQL, labels...), len(labels)
 	case OpIncrement:
 		stmt, width = sqla.Text(st.SQL), 1
+	case OpStatement:
+		stmt, width = sqla.Text(st.SQL), -1 // as many columns as the reply has
 	default:
 		stmt = sqla.Text(st.SQL)
 	}
@@ -263,6 +266,13 @@ func (f *Flask) run(execute executor, st Statement) ([]driver.Row, int, error) {
 	}
 	if width == 0 {
 		return nil, res.RowCount(), nil
+	}
+	if width < 0 {
+		keys, err := res.Keys()
+		if err != nil {
+			return nil, res.RowCount(), err
+		}
+		width = len(keys)
 	}
 	got, err := res.All()
 	if err != nil {
