@@ -264,7 +264,11 @@ func (f *Flask) run(execute executor, st Statement) ([]driver.Row, int, error) {
 	if err != nil {
 		return nil, -1, err
 	}
-	if width == 0 {
+	// a view reads the rows it selected, whatever came back (a SELECT
+	// handed a command's reply raises ResourceClosedError); a replayed
+	// statement is read only when its result has rows, as a generic
+	// replayer checks result.returns_rows
+	if width == 0 || (width < 0 && !res.ReturnsRows()) {
 		return nil, res.RowCount(), nil
 	}
 	if width < 0 {
