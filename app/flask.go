@@ -239,7 +239,8 @@ func (f *Flask) end(id, txn int, kind OpKind, fn func() error) error {
 type executor func(sqla.Executable, ...sqla.Param) (*sqla.Result, error)
 
 // run executes st and reads its result as the ORM does: every labelled
-// column of every row, by position.
+// column of every row, by position (every column of a recorded
+// statement's rows).
 func (f *Flask) run(execute executor, st Statement) ([]driver.Row, int, error) {
 	var stmt sqla.Executable
 	var width int
@@ -254,6 +255,8 @@ func (f *Flask) run(execute executor, st Statement) ([]driver.Row, int, error) {
 		stmt, width = sqla.Select(st.SQL, labels...), len(labels)
 	case OpIncrement:
 		stmt, width = sqla.Text(st.SQL), 1
+	case OpStatement:
+		stmt, width = sqla.Text(st.SQL), -1 // as many columns as the reply has
 	default:
 		stmt = sqla.Text(st.SQL)
 	}
@@ -261,8 +264,19 @@ func (f *Flask) run(execute executor, st Statement) ([]driver.Row, int, error) {
 	if err != nil {
 		return nil, -1, err
 	}
-	if width == 0 || !res.ReturnsRows() {
+	// a view reads the rows it selected, whatever came back (a SELECT
+	// handed a command's reply raises ResourceClosedError); a replayed
+	// statement is read only when its result has rows, as a generic
+	// replayer checks result.returns_rows
+	if width == 0 || (width < 0 && !res.ReturnsRows()) {
 		return nil, res.RowCount(), nil
+	}
+	if width < 0 {
+		keys, err := res.Keys()
+		if err != nil {
+			return nil, res.RowCount(), err
+		}
+		width = len(keys)
 	}
 	got, err := res.All()
 	if err != nil {

@@ -8,7 +8,8 @@ import (
 )
 
 // WorkloadConfig says what the load generator asks of each served
-// application. Requests are generated from the run's seed.
+// application. Requests are generated from the run's seed, or replayed
+// from a recording (Recorded, Replay).
 type WorkloadConfig struct {
 	// Clients is the number of concurrent clients per served application
 	// (Gunicorn, Celery, or the threads of a plain program).
@@ -32,6 +33,15 @@ type WorkloadConfig struct {
 	Think Duration `toml:"think"`
 	// Mix weighs the kinds of requests and statements.
 	Mix Mix `toml:"mix"`
+	// Recorded is a recording of real client sessions (the record file of
+	// `simulate serve --record`), relative to the scenario file, whose
+	// statements replace the generated requests: the scenario loader
+	// reads it into Replay.
+	Recorded string `toml:"recorded"`
+	// Replay, when not empty, are the requests every client sends, in
+	// order, instead of generated ones (their ID, Target, Client and Seq
+	// are set per client); see RecordedStatement.
+	Replay []Request `toml:"-"`
 }
 
 // Mix weighs what requests do. Transaction and Autocommit weigh the two
@@ -79,10 +89,13 @@ const (
 	OpRollback
 	// OpSleep keeps the server busy (a background job's slow query).
 	OpSleep
+	// OpStatement is a recorded statement, sent as the client sent it;
+	// its rows, if it returns any, are fetched.
+	OpStatement
 )
 
 var opNames = [...]string{OpRead: "read", OpWrite: "write", OpIncrement: "increment", OpUpsert: "upsert",
-	OpSelect: "select", OpCommit: "commit", OpRollback: "rollback", OpSleep: "sleep"}
+	OpSelect: "select", OpCommit: "commit", OpRollback: "rollback", OpSleep: "sleep", OpStatement: "statement"}
 
 // String returns the operation's name, like "increment".
 func (k OpKind) String() string {
@@ -145,13 +158,18 @@ func Generate(cfg WorkloadConfig, seed uint64, targets ...string) *Workload {
 // Add draws the requests of target's clients from seed. The draw for a
 // target depends only on the seed, the target's name, the number of
 // clients and the configuration, so adding a target does not change
-// another's requests.
+// another's requests. With a Replay, each client sends the replayed
+// requests instead, whatever the seed.
 func (wl *Workload) Add(target string, clients int, seed uint64) {
 	cfg := wl.Config
 	if wl.Clients == nil {
 		wl.Clients = map[string]int{}
 	}
 	wl.Clients[target] = clients
+	if len(cfg.Replay) > 0 {
+		wl.addReplay(target, clients)
+		return
+	}
 	rng := rand.New(rand.NewPCG(seed, hashString(target)))
 	// values written are unique in the run: a prefix per target, then the
 	// request's number within the target and the statement's

@@ -60,7 +60,8 @@ func Load(path string) (*Scenario, error) {
 // Parse reads a scenario from data, the contents of file. Decoding is
 // strict: a key the schema does not have is an error, as is a value of
 // the wrong type or out of range. The error is one *Error naming the file,
-// the line and the key.
+// the line and the key. A [workload] recorded file is read too, from the
+// path relative to file's directory (RecordedRequests).
 func Parse(file string, data []byte) (*Scenario, error) {
 	var tables map[string]any
 	if err := toml.Unmarshal(data, &tables); err != nil {
@@ -92,6 +93,10 @@ func Parse(file string, data []byte) (*Scenario, error) {
 			return nil, &Error{File: file, Line: line, Column: col, Key: ve.key, Msg: ve.msg}
 		}
 		return nil, &Error{File: file, Msg: err.Error()}
+	}
+	if err := s.loadRecorded(); err != nil {
+		line, col := keyPosition(data, "workload.recorded")
+		return nil, &Error{File: file, Line: line, Column: col, Key: "workload.recorded", Msg: err.Error()}
 	}
 	return &s, nil
 }
