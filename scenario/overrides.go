@@ -91,7 +91,8 @@ func tomlValue(s string) any {
 
 // FromSchedule returns the scenario a schedule was recorded from and the
 // workload seed: the built-in scenario its header names (or the file of
-// its file parameter, read by load), with the recorded overrides applied.
+// its file parameter, read by load), with the recorded overrides and the
+// recorded split policy applied.
 func FromSchedule(sch *sim.Schedule, load func(path string) (*Scenario, error)) (*Scenario, uint64, error) {
 	var s *Scenario
 	var err error
@@ -117,6 +118,11 @@ func FromSchedule(sch *sim.Schedule, load func(path string) (*Scenario, error)) 
 			}
 		default:
 			over = append(over, p)
+		}
+	}
+	if sch.SplitSet {
+		if cur, err := sim.ParseSplitPolicy(s.Run.Split); err == nil && cur != sch.Split {
+			over = append(over, sim.Param{Key: "run.split", Value: sch.Split.String()})
 		}
 	}
 	if s, err = s.WithOverrides(over...); err != nil {
