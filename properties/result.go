@@ -105,7 +105,10 @@ type Violation struct {
 // String returns the violation on one line.
 func (v Violation) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s on %s", v.Kind, v.Session)
+	b.WriteString(v.Kind)
+	if v.Session != "" {
+		fmt.Fprintf(&b, " on %s", v.Session)
+	}
 	if len(v.Tasks) > 0 {
 		fmt.Fprintf(&b, " by tasks %s", strings.Join(v.Tasks, ", "))
 	}
