@@ -3,6 +3,7 @@ package review
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -103,4 +104,22 @@ func sameSet(a, b []string) bool {
 	slices.Sort(a)
 	slices.Sort(b)
 	return slices.Equal(a, b)
+}
+
+// WriteExpectations writes what the rows show as an expectations file.
+func WriteExpectations(w io.Writer, rows []Row) error {
+	fmt.Fprintln(w, "# Expected verdicts per design: simulate review --expect FILE exits 0 when every design")
+	fmt.Fprintln(w, "# is found as stated here and 1 on any change. Written by simulate review --write-expect.")
+	for _, r := range rows {
+		f := Found(r)
+		fmt.Fprintf(w, "\n[%s]\nverdict = %q\n", r.Design, f.Verdict)
+		if len(f.Violates) > 0 {
+			q := make([]string, len(f.Violates))
+			for i, v := range f.Violates {
+				q[i] = fmt.Sprintf("%q", v)
+			}
+			fmt.Fprintf(w, "violates = [%s]\n", strings.Join(q, ", "))
+		}
+	}
+	return nil
 }

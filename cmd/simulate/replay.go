@@ -3,9 +3,12 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/poolsim/poolsim/scenario"
 	"github.com/poolsim/poolsim/sim"
+	"github.com/poolsim/poolsim/verdict"
 )
 
 func init() {
@@ -18,12 +21,19 @@ func cmdReplay(e *env, args []string) int {
 			"A schedule that no longer fits the run says at which decision and step, which task it expected and what it found;\n"+
 			"--continue finishes a partly matching schedule and reports how far it matched.")
 	cont := fs.String("continue", "", "finish a schedule that stops fitting with `random` or zeros choices")
+	corpus := fs.String("corpus", "", "replay every *.sched counterexample in `DIR`: each must still reproduce its trace hash and a violation")
 	seed := fs.Uint64("seed", 1, "the seed of --continue random")
 	out := addOutput(e, fs, false)
 	fs.StringVar(&out.schedule, "schedule", "", "save the replayed run's schedule to `FILE` (with --continue: the repaired schedule)")
 	pos, code, ok := parseOrExit(e, fs, args)
 	if !ok {
 		return code
+	}
+	if *corpus != "" {
+		if len(pos) > 0 {
+			return usageError(e, "replay: --corpus takes no schedule file, got %q", pos[0])
+		}
+		return replayCorpus(e, *corpus)
 	}
 	if len(pos) != 1 {
 		return usageError(e, "replay: want one schedule file, got %d arguments", len(pos))
@@ -91,4 +101,53 @@ func divergence(o sim.Outcome) string {
 		return oneLine(d).Error()
 	}
 	return o.String()
+}
+
+// replayCorpus replays every saved counterexample in dir strictly: each
+// must reproduce the trace hash its file records and still violate a
+// property. It prints one line per file and returns 1 when any changed.
+func replayCorpus(e *env, dir string) int {
+	files, err := filepath.Glob(filepath.Join(dir, "*.sched"))
+	if err != nil || len(files) == 0 {
+		return usageError(e, "replay: --corpus %s: no *.sched files", dir)
+	}
+	changed := 0
+	for _, path := range files {
+		sch, s, wseed, err := readSchedule(path)
+		if err != nil {
+			return usageError(e, "replay: %v", err)
+		}
+		if sch.Hash == 0 {
+			return usageError(e, "replay: %s records no trace hash: a corpus schedule needs its hash line", path)
+		}
+		rs := sim.Replay(sch)
+		r := scenario.Execute(s, rs, scenario.Options{Seed: wseed, KeepEvents: true})
+		why := ""
+		switch {
+		case r.Err != nil:
+			why = r.Err.Error()
+		case r.Outcome.Kind == sim.Diverged:
+			why = "no longer fits: " + divergence(r.Outcome)
+		default:
+			if err := rs.Check(r.World); err != nil {
+				why = oneLine(err).Error()
+			}
+		}
+		if why == "" {
+			v := verdict.Judge(r, verdict.Options{})
+			if !v.Violated() {
+				why = "replays but violates nothing any more"
+			} else {
+				fmt.Fprintf(e.stdout, "ok       %s: %s\n", path, strings.Join(v.Violations(), ", "))
+				continue
+			}
+		}
+		changed++
+		fmt.Fprintf(e.stdout, "CHANGED  %s: %s\n", path, why)
+	}
+	fmt.Fprintf(e.stdout, "%d of %d counterexamples reproduce\n", len(files)-changed, len(files))
+	if changed > 0 {
+		return exitViolation
+	}
+	return exitOK
 }

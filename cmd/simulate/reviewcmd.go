@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/poolsim/poolsim/review"
 	"github.com/poolsim/poolsim/scenario"
@@ -16,9 +17,9 @@ func init() {
 
 // reviewFlags are the flags of review and of the default command.
 type reviewFlags struct {
-	runs, bound, depth int
-	strategy, format   string
-	expect             string
+	runs, bound, depth  int
+	strategy, format    string
+	expect, writeExpect string
 }
 
 func addReviewFlags(fs *flag.FlagSet, runs, bound int) *reviewFlags {
@@ -29,6 +30,7 @@ func addReviewFlags(fs *flag.FlagSet, runs, bound int) *reviewFlags {
 	fs.IntVar(&f.depth, "depth", 3, "PCT's bug depth d (with --strategy pct)")
 	fs.StringVar(&f.format, "format", "table", "output: table, markdown, json or html")
 	fs.StringVar(&f.expect, "expect", "", "compare with the expected verdicts in `FILE`: exit 0 when all are as expected, 1 on any change")
+	fs.StringVar(&f.writeExpect, "write-expect", "", "write the verdicts found as expectations to `FILE` (to update them deliberately)")
 	return f
 }
 
@@ -110,6 +112,11 @@ func runReview(e *env, cmd string, designs []*scenario.Scenario, f *reviewFlags,
 	}
 	if err != nil {
 		return usageError(e, "%s: %v", cmd, err)
+	}
+	if f.writeExpect != "" {
+		if err := writeFile(f.writeExpect, func(fh *os.File) error { return review.WriteExpectations(fh, rows) }); err != nil {
+			return usageError(e, "%s: --write-expect: %v", cmd, err)
+		}
 	}
 	if ex != nil {
 		diffs := ex.Compare(rows)
