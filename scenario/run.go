@@ -26,6 +26,9 @@ type Options struct {
 	// NoClientTruth leaves out the client-side truth (which task parsed
 	// each backend message), saving its cost.
 	NoClientTruth bool
+	// SimOptions are passed to the world after the scenario's own (a
+	// search's step hook, say).
+	SimOptions []sim.Option
 }
 
 // Run is one run of a scenario and everything a review needs from it.
@@ -65,8 +68,8 @@ func RunSeed(s *Scenario, seed uint64) *Run {
 // give the same run, bit for bit: the same trace hash on any GOMAXPROCS.
 func Execute(s *Scenario, strategy sim.Strategy, opts Options) *Run {
 	split, _ := sim.ParseSplitPolicy(s.Run.Split)
-	w := sim.New(strategy, sim.MaxSteps(s.Run.MaxSteps), sim.KeepEvents(opts.KeepEvents), sim.SplitAt(split),
-		sim.Deadline(s.Run.Deadline.D(), s.Run.HungAfter.D()))
+	w := sim.New(strategy, append([]sim.Option{sim.MaxSteps(s.Run.MaxSteps), sim.KeepEvents(opts.KeepEvents),
+		sim.SplitAt(split), sim.Deadline(s.Run.Deadline.D(), s.Run.HungAfter.D())}, opts.SimOptions...)...)
 	r := &Run{Scenario: s, Options: opts, World: w, Log: app.NewLog(w), Recorder: app.NewRecorder(w)}
 	if !opts.NoClientTruth {
 		r.ClientTruth = &fakepg.ClientTruth{}

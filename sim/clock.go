@@ -103,6 +103,9 @@ func (w *World) fireTimers() bool {
 			continue
 		}
 		tm.fired = true
+		if w.onStep != nil {
+			w.onStep(Op{Access: AccTimer, op: pendingOp{acc: AccTimer, obj: &w.clockObj}})
+		}
 		w.emitObj(EvTimer, &w.clockObj, int64(tm.seq), int64(tm.at), 0)
 		tm.fn()
 	}

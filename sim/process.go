@@ -90,6 +90,10 @@ func (p *Process) String() string { return p.path }
 // commute. Forked children inherit the declaration.
 func (p *Process) DeclareAccesses() { p.declared = true }
 
+// Declared reports whether p (or the process it was forked from) has
+// called DeclareAccesses.
+func (p *Process) Declared() bool { return p.declared }
+
 // Descriptors returns the open descriptor numbers, ascending.
 func (p *Process) Descriptors() []int {
 	var out []int

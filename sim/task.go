@@ -149,6 +149,10 @@ func (t *Task) Parent() *Task { return t.parent }
 // never started because its process had exited.
 func (t *Task) Done() bool { return t.state == done }
 
+// Blocked reports whether the task is parked on a wait queue or a timer,
+// waiting to be woken.
+func (t *Task) Blocked() bool { return t.state == blocked }
+
 // Refused reports whether the task was started in a process that had
 // already exited, so that it never ran.
 func (t *Task) Refused() bool { return t.refused }

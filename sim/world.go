@@ -55,7 +55,8 @@ type World struct {
 	trace      Trace
 	net        network
 	stratPanic *strategyPanic
-	trusted    bool // the strategy is one of this package's, which never panic
+	trusted    bool     // the strategy is one of this package's, which never panic
+	onStep     func(Op) // called at every step performed (OnStep); nil: none
 
 	started bool
 	ended   bool
@@ -170,6 +171,9 @@ func (w *World) Run() Outcome {
 		}
 		w.resume(t)
 	}
+	if w.onStep != nil {
+		w.onStep(Op{}) // the run has ended
+	}
 	w.teardown()
 	w.outcome.Steps, w.outcome.Time, w.outcome.Decisions = w.step, w.clock, w.choices.n
 	if sp := w.stratPanic; sp != nil {
@@ -182,6 +186,9 @@ func (w *World) Run() Outcome {
 func (w *World) resume(t *Task) {
 	w.current = t
 	w.running = t
+	if w.onStep != nil {
+		w.onStep(Op{Task: t, Access: t.pending.acc, op: t.pending})
+	}
 	if t.next == nil {
 		t.start()
 	}
@@ -212,8 +219,12 @@ func (w *World) point(op pendingOp) {
 			if c > 0 {
 				w.handoff = w.chosenTask
 			}
-			t.park()
+			t.park() // the step is reported when the task resumes
+			return
 		}
+	}
+	if w.onStep != nil {
+		w.onStep(Op{Task: t, Access: op.acc, op: op})
 	}
 }
 
