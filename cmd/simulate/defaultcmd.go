@@ -54,7 +54,7 @@ func cmdDefault(e *env, args []string) int {
 		return code
 	}
 	fmt.Fprintln(e.stdout)
-	if dc := diagnoseTexts(e, incidentTexts, nil, f.runs); dc == exitUsage {
+	if dc := diagnoseTexts(e, incidentTexts, nil, f.runs, f.bound); dc == exitUsage {
 		return dc
 	}
 	return code

@@ -32,6 +32,7 @@ func cmdDiagnose(e *env, args []string) int {
 	logFile := fs.String("log", "", "a log `FILE` to read the errors, pids and timestamps from (- for stdin)")
 	runs := fs.Int("runs", 8, "seeds per design and split policy")
 	format := fs.String("format", "text", "output: text or json")
+	bound := fs.Int("bound", 1, "delay bound of the exhaustive search that shows designs unable to produce the texts, at a small size (-1: sample only)")
 	pos, code, ok := parseOrExit(e, fs, args)
 	if !ok {
 		return code
@@ -61,15 +62,15 @@ func cmdDiagnose(e *env, args []string) int {
 		defer f.Close()
 		log = f
 	}
-	return diagnoseOut(e, syms, log, *runs, *format)
+	return diagnoseOut(e, syms, log, *runs, *bound, *format)
 }
 
 // diagnoseTexts diagnoses error texts against the registry, as text.
-func diagnoseTexts(e *env, ts []string, log io.Reader, runs int) int {
-	return diagnoseOut(e, ts, log, runs, "text")
+func diagnoseTexts(e *env, ts []string, log io.Reader, runs, bound int) int {
+	return diagnoseOut(e, ts, log, runs, bound, "text")
 }
 
-func diagnoseOut(e *env, ts []string, log io.Reader, runs int, format string) int {
+func diagnoseOut(e *env, ts []string, log io.Reader, runs, bound int, format string) int {
 	ev, err := diagnose.Parse(ts, log)
 	if err != nil {
 		return usageError(e, "diagnose: %v", oneLine(err))
@@ -82,7 +83,7 @@ func diagnoseOut(e *env, ts []string, log io.Reader, runs int, format string) in
 		fmt.Fprintf(e.stderr, "\rdiagnosing: running %d designs x %d seeds ...", len(all), runs)
 	}
 	designs := diagnose.GatherWith(all, diagnose.GatherOptions{Runs: runs})
-	addProofs(designs, all)
+	addProofs(designs, all, bound)
 	if e.tty {
 		fmt.Fprintf(e.stderr, "\r%60s\r", "")
 	}
@@ -98,6 +99,3 @@ func diagnoseOut(e *env, ts []string, log io.Reader, runs int, format string) in
 	fmt.Fprint(e.stdout, rep.String())
 	return exitOK
 }
-
-// addProofs adds the bounded search's proofs to the gathered designs.
-func addProofs(designs []diagnose.Design, all []*scenario.Scenario) {}

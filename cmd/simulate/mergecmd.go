@@ -99,8 +99,3 @@ func mergeExplore(e *env, paths []string, datas [][]byte, out string) int {
 	}
 	return exitOK
 }
-
-// mergeVerify merges verify shards.
-func mergeVerify(e *env, paths []string, datas [][]byte, out string) int {
-	return usageError(e, "merge: verify results cannot be merged yet")
-}

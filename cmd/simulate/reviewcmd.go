@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/poolsim/poolsim/review"
 	"github.com/poolsim/poolsim/scenario"
@@ -85,16 +87,21 @@ func runReview(e *env, cmd string, designs []*scenario.Scenario, f *reviewFlags,
 		return usageError(e, "%s: --strategy %q: want random or pct", cmd, f.strategy)
 	}
 	cfg := review.Config{Runs: f.runs, Strategy: f.strategy, Depth: f.depth, Verify: verifier(f.bound)}
-	var rows []review.Row
-	for i, s := range designs {
+	rows := make([]review.Row, len(designs))
+	errs := make([]error, len(designs))
+	var mu sync.Mutex
+	done := 0
+	parallelDo(len(designs), func(i int) {
+		rows[i], errs[i] = review.Evaluate(designs[i], cfg)
+		mu.Lock()
+		done++
 		if e.tty {
-			fmt.Fprintf(e.stderr, "\rreviewing %d/%d: %-40s", i+1, len(designs), s.Name)
+			fmt.Fprintf(e.stderr, "\rreviewed %d of %d designs", done, len(designs))
 		}
-		row, err := review.Evaluate(s, cfg)
-		if err != nil {
-			return usageError(e, "%s: %v", cmd, err)
-		}
-		rows = append(rows, row)
+		mu.Unlock()
+	})
+	if err := errors.Join(errs...); err != nil {
+		return usageError(e, "%s: %v", cmd, oneLine(err))
 	}
 	if e.tty {
 		fmt.Fprintf(e.stderr, "\r%60s\r", "")
