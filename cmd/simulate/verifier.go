@@ -126,7 +126,7 @@ func addProofs(designs []diagnose.Design, all []*scenario.Scenario, bound int) {
 	var todo []*diagnose.Design
 	for i := range designs {
 		d := &designs[i]
-		if s := byName[d.Name]; s != nil && len(d.Produces) == 0 && len(d.Unable) > 0 {
+		if s := byName[d.Name]; s != nil && len(d.Unable) > 0 {
 			todo = append(todo, d)
 		}
 	}
