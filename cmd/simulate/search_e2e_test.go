@@ -139,3 +139,58 @@ func TestCorpusReproduces(t *testing.T) {
 		t.Fatalf("replay --corpus of a stale schedule: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestVerify: a safe scenario is verified (exit 0, the statement names
+// the bound and the count), an unsafe one gives a counterexample that
+// replays (exit 1), and the shards' counts add up to the unsharded
+// search's: without the reduction exactly, with it as a union of traces.
+func TestVerify(t *testing.T) {
+	dir := t.TempDir()
+	small := []string{"gthread-queuepool", "--workers", "1", "--threads", "2", "--clients", "2", "--requests", "2", "--bound", "1"}
+	ok := simulate(t, dir, append([]string{"verify"}, small...)...)
+	if ok.code != exitOK || !strings.Contains(ok.stdout, "up to delay bound 1 and split bound 0: no violation") {
+		t.Fatalf("verify safe: exit %d\n%s%s", ok.code, ok.stdout, ok.stderr)
+	}
+	bad := simulate(t, dir, "verify", "preload-touch-db", "--clients", "2", "--requests", "1", "--bound", "1", "--save", "ce.sched")
+	if bad.code != exitViolation || !strings.Contains(bad.stdout, "counterexample for preload-touch-db") {
+		t.Fatalf("verify unsafe: exit %d\n%s%s", bad.code, bad.stdout, bad.stderr)
+	}
+	if rp := simulate(t, dir, "replay", "ce.sched"); rp.code != exitViolation {
+		t.Fatalf("replay of verify's counterexample: exit %d\n%s%s", rp.code, rp.stdout, rp.stderr)
+	}
+	budget := simulate(t, dir, append([]string{"verify", "--max-schedules", "3"}, small...)...)
+	if budget.code != exitInconclusive || !strings.Contains(budget.stdout, "inconclusive") {
+		t.Fatalf("verify with a budget: exit %d\n%s%s", budget.code, budget.stdout, budget.stderr)
+	}
+	for _, mode := range [][]string{{"--no-reduction"}, nil} {
+		whole := simulate(t, dir, append(append([]string{"verify", "--json", "whole.json"}, small...), mode...)...)
+		var files []string
+		for k := range 3 {
+			f := filepath.Join(dir, "v"+string(rune('0'+k))+".json")
+			simulate(t, dir, append(append([]string{"verify", "--shard", string(rune('0'+k)) + "/3", "--json", f}, small...), mode...)...)
+			files = append(files, f)
+		}
+		m := simulate(t, dir, append([]string{"merge", "--json", "merged.json"}, files...)...)
+		if m.code != exitOK {
+			t.Fatalf("merge %v: exit %d\n%s%s", mode, m.code, m.stdout, m.stderr)
+		}
+		var a, b verifyDoc
+		for p, d := range map[string]*verifyDoc{"whole.json": &a, "merged.json": &b} {
+			data, err := os.ReadFile(filepath.Join(dir, p))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(data, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if mode != nil && a.Result.Schedules != b.Result.Schedules {
+			t.Errorf("without reduction: merged %d schedules, unsharded %d", b.Result.Schedules, a.Result.Schedules)
+		}
+		if !slices.Equal(a.Result.Traces, b.Result.Traces) || !slices.Equal(a.Result.States, b.Result.States) || !b.Result.Exhausted {
+			t.Errorf("%v: merged %d traces %d states, unsharded %d traces %d states", mode, len(b.Result.Traces),
+				len(b.Result.States), len(a.Result.Traces), len(a.Result.States))
+		}
+		t.Logf("%v: unsharded: %s\nmerged: %s", mode, whole.stdout, m.stdout)
+	}
+}
