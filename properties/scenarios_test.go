@@ -12,6 +12,7 @@ import (
 
 	"github.com/poolsim/poolsim/explore"
 	"github.com/poolsim/poolsim/properties"
+	"github.com/poolsim/poolsim/review"
 	"github.com/poolsim/poolsim/scenario"
 	"github.com/poolsim/poolsim/sim"
 	"github.com/poolsim/poolsim/verdict"
@@ -360,4 +361,39 @@ func TestForkSharingShrunkCount(t *testing.T) {
 		t.Fatalf("the no-preemption run violates %q: 0 non-zero choices could do", got)
 	}
 	t.Log(fmt.Sprint("the one choice: ", sh.Decisions[slices.IndexFunc(sh.Decisions, func(c sim.Choice) bool { return c.Choice != 0 })]))
+}
+
+// TestReviewExpectationsAgree: the expected verdicts that simulate review
+// --expect checks in CI (testdata/expect.toml) agree with this table: the
+// same designs unsafe, each expected violation among the properties the
+// review expects violated, and nothing there this table does not allow.
+func TestReviewExpectationsAgree(t *testing.T) {
+	ex, err := review.LoadExpectations("../testdata/expect.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, e := range expectations {
+		got, ok := ex[name]
+		if !ok {
+			t.Errorf("%s: not in testdata/expect.toml", name)
+			continue
+		}
+		if unsafe := len(e.violated) > 0; unsafe != (got.Verdict == "unsafe") {
+			t.Errorf("%s: the review expects %s, this table unsafe=%v", name, got.Verdict, unsafe)
+			continue
+		}
+		for _, p := range e.violated {
+			if strings.HasPrefix(p, "symptom \"") {
+				p = symptoms // the review judges the texts as one property
+			}
+			if !slices.Contains(got.Violates, p) {
+				t.Errorf("%s: the review does not expect %s violated (it expects %q)", name, p, got.Violates)
+			}
+		}
+		for _, p := range got.Violates {
+			if !slices.Contains(e.violated, p) && !slices.Contains(e.may, p) {
+				t.Errorf("%s: the review expects %s violated, which this table does not allow", name, p)
+			}
+		}
+	}
 }
