@@ -76,7 +76,7 @@ func (b *backend) cachedQuery(text []byte) (*cachedQuery, error) {
 		return cq, nil
 	}
 	key := string(text)
-	stmts, err := sqlparse.Parse(key)
+	stmts, err := b.srv.Parse(key)
 	if err != nil {
 		return nil, err
 	}
