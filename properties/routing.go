@@ -48,6 +48,9 @@ func routeReply(res *Result, s *fakepg.SessionTruth, r *fakepg.Request, tk *take
 	if len(spans) == 0 {
 		return
 	}
+	if sender := soleSender(r); sender != nil && takenOnlyBy(spans, sender) {
+		return
+	}
 	senders := r.Senders()
 	takers := distinct(spans)
 	if len(senders) == 1 && len(takers) == 1 && takers[0] == senders[0] {
@@ -69,6 +72,34 @@ func routeReply(res *Result, s *fakepg.SessionTruth, r *fakepg.Request, tk *take
 		Detail: fmt.Sprintf("reply [%d, %d) to the request of %s parsed by %s",
 			r.ReplyOff, r.ReplyEnd, paths(senders), paths(takers)),
 	})
+}
+
+// soleSender returns the one task that wrote every byte of r, or nil when
+// r has no writer or several (what r.Senders() says, without building
+// the list).
+func soleSender(r *fakepg.Request) *sim.Task {
+	var t *sim.Task
+	for _, m := range r.Messages {
+		for _, sp := range m.Writers {
+			switch {
+			case t == nil:
+				t = sp.Task
+			case sp.Task != t:
+				return nil
+			}
+		}
+	}
+	return t
+}
+
+// takenOnlyBy reports whether every span was taken by t.
+func takenOnlyBy(spans []sim.Span, t *sim.Task) bool {
+	for _, sp := range spans {
+		if sp.Task != t {
+			return false
+		}
+	}
+	return true
 }
 
 // paths joins the tasks' paths.

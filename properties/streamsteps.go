@@ -25,23 +25,55 @@ func newStreamSteps(tr *sim.Trace) *streamSteps {
 	if tr == nil || len(tr.Events()) == 0 {
 		return nil
 	}
-	ss := &streamSteps{writes: map[sim.ObjectID][]ioRecord{}, reads: map[sim.ObjectID][]ioRecord{}}
-	for _, e := range tr.Events() {
-		if e.Kind != sim.EvWrite && e.Kind != sim.EvRead {
-			continue
+	// count first, so that every stream's records share one array
+	type counts struct{ writes, reads int }
+	per := map[sim.ObjectID]*counts{} // lookup only
+	var writes, reads int
+	for i := range tr.Events() {
+		e := &tr.Events()[i]
+		if id, ok := ioEvent(e); ok {
+			c := per[id]
+			if c == nil {
+				c = &counts{}
+				per[id] = c
+			}
+			if e.Kind == sim.EvWrite {
+				c.writes++
+				writes++
+			} else {
+				c.reads++
+				reads++
+			}
 		}
-		id, ok := e.Object()
-		if !ok || e.B <= e.A {
+	}
+	ss := &streamSteps{writes: make(map[sim.ObjectID][]ioRecord, len(per)), reads: make(map[sim.ObjectID][]ioRecord, len(per))}
+	wbuf, rbuf := make([]ioRecord, writes), make([]ioRecord, reads)
+	for i := range tr.Events() {
+		e := &tr.Events()[i]
+		id, ok := ioEvent(e)
+		if !ok {
 			continue
 		}
 		rec := ioRecord{off: e.A, end: e.B, step: e.Step}
+		m, buf, n := ss.reads, &rbuf, per[id].reads
 		if e.Kind == sim.EvWrite {
-			ss.writes[id] = append(ss.writes[id], rec)
-		} else {
-			ss.reads[id] = append(ss.reads[id], rec)
+			m, buf, n = ss.writes, &wbuf, per[id].writes
 		}
+		recs, ok := m[id]
+		if !ok {
+			recs, *buf = (*buf)[:0:n], (*buf)[n:]
+		}
+		m[id] = append(recs, rec)
 	}
 	return ss
+}
+
+// ioEvent returns the stream of a socket write or read that moved bytes.
+func ioEvent(e *sim.Event) (sim.ObjectID, bool) {
+	if e.Kind != sim.EvWrite && e.Kind != sim.EvRead || e.B <= e.A {
+		return sim.ObjectID{}, false
+	}
+	return e.Object()
 }
 
 // at returns the step of the record covering off in recs (which are in

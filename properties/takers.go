@@ -16,6 +16,7 @@ import (
 type takers struct {
 	streams map[*sim.Stream]*takenStream // lookup only; never iterated
 	found   []takenRange                 // overlapping's result, reused
+	spans   []sim.Span                   // replyTakers' result, reused
 }
 
 // takenStream is one stream's parsed ranges, by offset.
@@ -104,17 +105,20 @@ func (tk *takers) overlapping(s *sim.Stream, lo, hi int64) []takenRange {
 // it records messages of the session's outbound stream (the tasks that
 // parsed the bytes), else from the stream's reads (the tasks that read
 // them from the socket). parsed reports which of the two it is; it is
-// true for a request without a reply when a client truth was given.
+// true for a request without a reply when a client truth was given. The
+// spans of the client truth are valid until the next call.
 func (tk *takers) replyTakers(r *fakepg.Request, haveTruth bool) (spans []sim.Span, parsed bool) {
 	out := r.Session.Outbound
 	if out == nil || r.ReplyEnd <= r.ReplyOff {
 		return nil, haveTruth
 	}
 	if tk.covers(out) {
+		spans = tk.spans[:0]
 		for _, rg := range tk.overlapping(out, r.ReplyOff, r.ReplyEnd) {
 			lo, hi := max(rg.off, r.ReplyOff), min(rg.end, r.ReplyEnd)
 			spans = append(spans, sim.Span{Off: lo, Len: int(hi - lo), Task: rg.task})
 		}
+		tk.spans = spans
 		return spans, true
 	}
 	return out.ReadersOf(r.ReplyOff, int(r.ReplyEnd-r.ReplyOff)), false
