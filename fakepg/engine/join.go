@@ -75,6 +75,16 @@ func (s *Session) newJoinIter(p *Plan, snap *Snapshot) *joinIter {
 // next returns the next joined row, a slice of its own, or nil after the
 // last.
 func (j *joinIter) next(en *env) ([]Value, error) {
+	row, err := j.advance(en)
+	if row == nil || err != nil {
+		return nil, err
+	}
+	return slices.Clone(row), nil
+}
+
+// advance is next without the copy: the row it returns is the iterator's
+// own, valid until the next call.
+func (j *joinIter) advance(en *env) ([]Value, error) {
 	last := len(j.inner) - 1
 	for j.level >= 0 {
 		k := j.level
@@ -95,24 +105,44 @@ func (j *joinIter) next(en *env) ([]Value, error) {
 			}
 		}
 		if k == last {
-			return slices.Clone(j.row), nil // the next call advances item k
+			return j.row, nil // the next call advances item k
 		}
 		j.level = k + 1
 	}
 	return nil, nil
 }
 
-// all returns the joined rows not produced yet.
+// all returns the joined rows not produced yet, each a slice of its own
+// (full: appending to one copies it). The rows and their versions are
+// carved from arrays of rowsPerChunk, which a join of catalogs fills by
+// the hundred.
 func (j *joinIter) all(en *env) ([]scanned, error) {
 	var out []scanned
+	var vals []Value
+	var vers []version
 	for {
-		row, err := j.next(en)
+		row, err := j.advance(en)
 		if err != nil || row == nil {
 			return out, err
 		}
-		out = append(out, scanned{ver: &version{vals: row}})
+		w := len(row)
+		if cap(vals)-len(vals) < w {
+			vals = make([]Value, 0, w*rowsPerChunk)
+		}
+		if len(vers) == 0 {
+			vers = make([]version, rowsPerChunk)
+		}
+		n := len(vals)
+		vals = append(vals, row...)
+		vers[0].vals = vals[n : n+w : n+w]
+		out = append(out, scanned{ver: &vers[0]})
+		vers = vers[1:]
 	}
 }
+
+// rowsPerChunk is the number of rows whose values (and versions) a scan
+// allocates at once.
+const rowsPerChunk = 32
 
 // scanTable appends the rows of t snap sees to buf, in heap order; a
 // system catalog's rows are computed for the same snapshot.
@@ -120,8 +150,11 @@ func (s *Session) scanTable(t *Table, snap *Snapshot, buf []scanned) []scanned {
 	if t.system == nil {
 		return t.scan(s.tx, snap, buf)
 	}
-	for _, row := range t.system(s, snap) {
-		buf = append(buf, scanned{ver: &version{vals: row}})
+	rows := t.system(s, snap)
+	vers := make([]version, len(rows))
+	for i, row := range rows {
+		vers[i].vals = row
+		buf = append(buf, scanned{ver: &vers[i]})
 	}
 	return buf
 }

@@ -118,9 +118,12 @@ func (db *DB) eachRelation(f func(r relation) bool) {
 			return
 		}
 		if t.toastOID != 0 {
-			toast := toastName(t)
-			if !f(relation{oid: t.toastOID, name: toast, namespace: pgToastNamespace, kind: 't', table: t, created: t.created}) ||
-				!f(relation{oid: t.toastOID + 1, name: toast + "_index", namespace: pgToastNamespace, kind: 'i', table: t, created: t.created}) {
+			if t.toast == "" {
+				t.toast = toastName(t)
+				t.toastIndex = t.toast + "_index"
+			}
+			if !f(relation{oid: t.toastOID, name: t.toast, namespace: pgToastNamespace, kind: 't', table: t, created: t.created}) ||
+				!f(relation{oid: t.toastOID + 1, name: t.toastIndex, namespace: pgToastNamespace, kind: 'i', table: t, created: t.created}) {
 				return
 			}
 		}
