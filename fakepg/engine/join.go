@@ -114,8 +114,8 @@ func (j *joinIter) advance(en *env) ([]Value, error) {
 
 // all returns the joined rows not produced yet, each a slice of its own
 // (full: appending to one copies it). The rows and their versions are
-// carved from arrays of rowsPerChunk, which a join of catalogs fills by
-// the hundred.
+// carved from arrays that grow with the result, up to maxRowsPerChunk
+// rows, which a join of catalogs fills by the hundred.
 func (j *joinIter) all(en *env) ([]scanned, error) {
 	var out []scanned
 	var vals []Value
@@ -126,11 +126,9 @@ func (j *joinIter) all(en *env) ([]scanned, error) {
 			return out, err
 		}
 		w := len(row)
-		if cap(vals)-len(vals) < w {
-			vals = make([]Value, 0, w*rowsPerChunk)
-		}
-		if len(vers) == 0 {
-			vers = make([]version, rowsPerChunk)
+		if cap(vals)-len(vals) < w || len(vers) == 0 {
+			n := min(max(len(out), minRowsPerChunk), maxRowsPerChunk)
+			vals, vers = make([]Value, 0, w*n), make([]version, n)
 		}
 		n := len(vals)
 		vals = append(vals, row...)
@@ -140,9 +138,12 @@ func (j *joinIter) all(en *env) ([]scanned, error) {
 	}
 }
 
-// rowsPerChunk is the number of rows whose values (and versions) a scan
-// allocates at once.
-const rowsPerChunk = 32
+// The number of rows whose values (and versions) a join allocates at
+// once: as many as it has produced, within these bounds.
+const (
+	minRowsPerChunk = 4
+	maxRowsPerChunk = 64
+)
 
 // scanTable appends the rows of t snap sees to buf, in heap order; a
 // system catalog's rows are computed for the same snapshot.
