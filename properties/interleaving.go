@@ -32,7 +32,7 @@ const (
 // with its events kept; without it the property is at best inconclusive.
 func Interleaving(t *fakepg.Truth, ct *fakepg.ClientTruth, tr *sim.Trace) Result {
 	res := Result{Property: "protocol interleaving"}
-	ss := newStreamSteps(tr)
+	ss := newStreamSteps(tr, t.Sessions)
 	if ss == nil {
 		res.Reason = "no trace events: requests sent while another's was outstanding not checked"
 	}
