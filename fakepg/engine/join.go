@@ -138,6 +138,59 @@ func (j *joinIter) all(en *env) ([]scanned, error) {
 	}
 }
 
+// filtered runs the join to the end and keeps the joined rows p's WHERE
+// accepts, as all followed by Plan.filterRows does and in the same order
+// (every ON condition as the join produces its rows, then the WHERE on
+// each joined row in turn, the first error ending it), but it copies only
+// the rows the WHERE keeps: a join of catalogs that a WHERE narrows to a
+// row or two makes hundreds.
+func (j *joinIter) filtered(p *Plan, en *env) ([]scanned, error) {
+	n := len(j.inner)
+	var picks []int32 // per joined row, the index of its row of each FROM item
+	width := 0
+	for {
+		row, err := j.advance(en)
+		if err != nil {
+			return nil, err
+		}
+		if row == nil {
+			break
+		}
+		width = len(row)
+		for _, k := range j.pos {
+			picks = append(picks, int32(k))
+		}
+	}
+	var out []scanned
+	var vals []Value
+	var vers []version
+	row := make([]Value, 0, width)
+	for i := 0; i < len(picks); i += n {
+		row = row[:0]
+		for k, pick := range picks[i : i+n] {
+			row = append(row[:j.width[k]], j.inner[k][pick].ver.vals...)
+		}
+		ok, err := p.matches(en, row)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		w := len(row)
+		if cap(vals)-len(vals) < w || len(vers) == 0 {
+			m := min(max(len(out), minRowsPerChunk), maxRowsPerChunk)
+			vals, vers = make([]Value, 0, w*m), make([]version, m)
+		}
+		at := len(vals)
+		vals = append(vals, row...)
+		vers[0].vals = vals[at : at+w : at+w]
+		out = append(out, scanned{ver: &vers[0]})
+		vers = vers[1:]
+	}
+	return out, nil
+}
+
 // The number of rows whose values (and versions) a join allocates at
 // once: as many as it has produced, within these bounds.
 const (
