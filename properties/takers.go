@@ -21,6 +21,7 @@ type takers struct {
 
 // takenStream is one stream's parsed ranges, by offset.
 type takenStream struct {
+	index  int // the stream's place in the order of first messages
 	ranges []takenRange
 	// reach[i] is the largest end of ranges[:i+1]: ranges may overlap
 	// (a forked child parses the bytes its copy of a buffer holds, as its
@@ -43,31 +44,40 @@ func newTakers(ct *fakepg.ClientTruth) *takers {
 	if ct == nil {
 		return tk
 	}
-	counts := map[*sim.Stream]int{} // lookup only
-	total := 0
-	for _, m := range ct.Messages {
-		counts[m.Stream] += len(m.Ranges)
-		total += len(m.Ranges)
-	}
-	ranges, reach := make([]takenRange, 0, total), make([]int64, total)
+	// count each stream's ranges first, so that they share one array
 	var seen []*takenStream // in order of first message
-	order := 0
+	var counts []int
+	total := 0
 	for _, m := range ct.Messages {
 		ts := tk.streams[m.Stream]
 		if ts == nil {
-			n := counts[m.Stream]
-			ts = &takenStream{ranges: ranges[len(ranges) : len(ranges) : len(ranges)+n], reach: reach[:n:n]}
-			ranges, reach = ranges[:len(ranges)+n], reach[n:]
+			ts = &takenStream{index: len(seen)}
 			tk.streams[m.Stream] = ts
 			seen = append(seen, ts)
+			counts = append(counts, 0)
 		}
+		counts[ts.index] += len(m.Ranges)
+		total += len(m.Ranges)
+	}
+	ranges, reach := make([]takenRange, total), make([]int64, total)
+	for i, ts := range seen {
+		n := counts[i]
+		ts.ranges, ts.reach = ranges[:0:n], reach[:n:n]
+		ranges, reach = ranges[n:], reach[n:]
+	}
+	order := 0
+	for _, m := range ct.Messages {
+		ts := tk.streams[m.Stream]
 		for _, rg := range m.Ranges {
 			ts.ranges = append(ts.ranges, takenRange{off: rg.Off, end: rg.Off + int64(rg.Len), task: m.Task, step: m.Step, order: order})
 			order++
 		}
 	}
+	byOff := func(a, b takenRange) int { return cmp.Compare(a.off, b.off) }
 	for _, ts := range seen {
-		slices.SortStableFunc(ts.ranges, func(a, b takenRange) int { return cmp.Compare(a.off, b.off) })
+		if !slices.IsSortedFunc(ts.ranges, byOff) {
+			slices.SortStableFunc(ts.ranges, byOff)
+		}
 		r := int64(-1)
 		for i, rg := range ts.ranges {
 			r = max(r, rg.end)
