@@ -17,8 +17,10 @@ type ParseCache struct {
 	parsed map[string]parseResult // lookup only; never iterated
 }
 
-// parseResult is one text's parse: its statements or its error.
+// parseResult is one text's parse: its statements or its error, and the
+// text (the cache's own copy, which callers may keep as a key).
 type parseResult struct {
+	text  string
 	stmts []sqlparse.Stmt
 	err   error
 }
@@ -41,12 +43,35 @@ func (c *ParseCache) Parse(text string) ([]sqlparse.Stmt, error) {
 	if r, ok := c.parsed[text]; ok {
 		return r.stmts, r.err
 	}
+	r := c.add(text)
+	return r.stmts, r.err
+}
+
+// parseBytes is Parse of a query string as read from the wire; it also
+// returns the text as a string (the cache's copy when it has the text, so
+// that a repeated query allocates nothing).
+func (c *ParseCache) parseBytes(text []byte) (string, []sqlparse.Stmt, error) {
+	if c == nil {
+		s := string(text)
+		stmts, err := sqlparse.Parse(s)
+		return s, stmts, err
+	}
+	if r, ok := c.parsed[string(text)]; ok {
+		return r.text, r.stmts, r.err
+	}
+	r := c.add(string(text))
+	return r.text, r.stmts, r.err
+}
+
+// add parses text into the cache.
+func (c *ParseCache) add(text string) parseResult {
 	stmts, err := sqlparse.Parse(text)
 	if len(c.parsed) >= maxParsedTexts {
 		clear(c.parsed)
 	}
-	c.parsed[text] = parseResult{stmts: stmts, err: err}
-	return stmts, err
+	r := parseResult{text: text, stmts: stmts, err: err}
+	c.parsed[text] = r
+	return r
 }
 
 // Len returns the number of texts the cache holds.
