@@ -79,11 +79,12 @@ func routeReply(res *Result, s *fakepg.SessionTruth, r *fakepg.Request, tk *take
 // the list).
 func soleSender(r *fakepg.Request) *sim.Task {
 	var t *sim.Task
+	seen := false
 	for _, m := range r.Messages {
 		for _, sp := range m.Writers {
 			switch {
-			case t == nil:
-				t = sp.Task
+			case !seen:
+				t, seen = sp.Task, true
 			case sp.Task != t:
 				return nil
 			}

@@ -168,3 +168,50 @@ func covered(ct *fakepg.ClientTruth, s *sim.Stream) bool {
 	}
 	return false
 }
+
+// TestSoleSenderIsSenders: soleSender names the request's one sender
+// exactly when Senders lists one task and it is not nil, including for
+// writers outside any task (nil) mixed with a task's.
+func TestSoleSenderIsSenders(t *testing.T) {
+	w := sim.New(sim.Zeros())
+	var a, b *sim.Task
+	w.NewProcess("app").Go("a", func() { a = w.Current(); b = w.Go("b", func() {}) })
+	if o := w.Run(); o.Kind != sim.Completed {
+		t.Fatal(o)
+	}
+	req := func(writers ...[]*sim.Task) *fakepg.Request {
+		r := &fakepg.Request{}
+		for _, ws := range writers {
+			var m fakepg.MessageTruth
+			for _, w := range ws {
+				m.Writers = append(m.Writers, sim.Span{Task: w, Len: 1})
+			}
+			r.Messages = append(r.Messages, m)
+		}
+		return r
+	}
+	cases := []*fakepg.Request{
+		req(), req([]*sim.Task{}), req([]*sim.Task{a}), req([]*sim.Task{a, a}, []*sim.Task{a}),
+		req([]*sim.Task{a}, []*sim.Task{b}), req([]*sim.Task{nil}), req([]*sim.Task{nil, a}),
+		req([]*sim.Task{a, nil}), req([]*sim.Task{}, []*sim.Task{b, b}),
+	}
+	for _, name := range []string{"preload-touch-db", "threads-libpq-shared"} {
+		s, err := scenario.Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sess := range scenario.RunSeed(s, 1).Truth.Sessions {
+			cases = append(cases, sess.Requests...)
+		}
+	}
+	for i, r := range cases {
+		senders := r.Senders()
+		want := (*sim.Task)(nil)
+		if len(senders) == 1 {
+			want = senders[0]
+		}
+		if got := soleSender(r); got != want {
+			t.Errorf("case %d: sole sender %v, senders %v", i, got, senders)
+		}
+	}
+}
