@@ -7,7 +7,6 @@ import (
 
 	"github.com/poolsim/poolsim/fakepg"
 	"github.com/poolsim/poolsim/fakepg/engine"
-	"github.com/poolsim/poolsim/fakepg/sqlparse"
 	"github.com/poolsim/poolsim/sim"
 )
 
@@ -78,12 +77,18 @@ func (wi *Wire) ReadStep(off int64) int {
 	return wi.Reads[i].Step
 }
 
-// StartDatabase starts the server in w.
-func StartDatabase(w *sim.World, cfg ServerConfig, costs Costs) (*Database, error) {
+// StartDatabase starts the server in w. Its sessions parse query strings
+// through parsed, which runs of one world after another may share (see
+// fakepg.ParseCache); nil gives the server a cache of its own.
+func StartDatabase(w *sim.World, cfg ServerConfig, costs Costs, parsed *fakepg.ParseCache) (*Database, error) {
 	if cfg.User == "" {
 		cfg.User = "postgres"
 	}
-	srv := fakepg.NewServer(engine.SimRuntime{W: w}, fakepg.Config{MaxConnections: cfg.MaxConnections, DeadlockTimeout: cfg.DeadlockTimeout.D()})
+	if parsed == nil {
+		parsed = fakepg.NewParseCache()
+	}
+	srv := fakepg.NewServer(engine.SimRuntime{W: w}, fakepg.Config{MaxConnections: cfg.MaxConnections,
+		DeadlockTimeout: cfg.DeadlockTimeout.D(), ParseCache: parsed})
 	db := &Database{Server: srv, Config: cfg, costs: costs, w: w}
 	pm := w.NewProcess("db")
 	ln, err := pm.Listen(DatabaseAddr)
@@ -153,7 +158,7 @@ func (t *tappedConn) Write(p []byte) (int, error) {
 // data, in place before the applications start. It leaves no trace in
 // the server's truth.
 func (db *Database) Setup(sql string) error {
-	stmts, err := sqlparse.Parse(sql)
+	stmts, err := db.Server.Parse(sql)
 	if err != nil {
 		return fmt.Errorf("setup: %v", err)
 	}

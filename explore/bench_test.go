@@ -136,3 +136,30 @@ func BenchmarkShrink(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSchedulesParseCache compares, in one run, gthread-queuepool's
+// schedules per second (checks included, as BenchmarkSchedules measures
+// them) with the target's runs sharing one parse cache (what NewTarget
+// gives) and with each run parsing with a cache of its own.
+func BenchmarkSchedulesParseCache(b *testing.B) {
+	for _, shared := range []bool{true, false} {
+		b.Run(map[bool]string{true: "shared", false: "per-run"}[shared], func(b *testing.B) {
+			tg, err := NewTarget("gthread-queuepool", 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if !shared {
+				tg.Parsed = nil
+			}
+			b.ReportAllocs()
+			start := time.Now()
+			for i := 0; b.Loop(); i++ {
+				run, _ := Attempt(tg, sim.Random(uint64(i)))
+				if k := run.Outcome.Kind; k == sim.Panicked || k == sim.Diverged || k == sim.OverBudget {
+					b.Fatalf("run %d: %v", i, run.Outcome)
+				}
+			}
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "schedules/s")
+		})
+	}
+}

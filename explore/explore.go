@@ -256,7 +256,7 @@ func calibrate(t Target, seed uint64) (Size, error) {
 	var out Size
 	for _, s := range []sim.Strategy{sim.Zeros(), sim.Random(seed)} {
 		m := &meter{Strategy: s}
-		run := scenario.Execute(t.Scenario, m, scenario.Options{Seed: t.Seed, NoClientTruth: true})
+		run := scenario.Execute(t.Scenario, m, scenario.Options{Seed: t.Seed, NoClientTruth: true, Parsed: t.Parsed})
 		if run.Err != nil {
 			return out, run.Err
 		}

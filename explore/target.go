@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/poolsim/poolsim/fakepg"
 	"github.com/poolsim/poolsim/scenario"
 	"github.com/poolsim/poolsim/sim"
 	"github.com/poolsim/poolsim/verdict"
@@ -30,6 +31,10 @@ type Target struct {
 	// ShrinkRuns bounds the runs Shrink may spend; zero means
 	// DefaultShrinkRuns.
 	ShrinkRuns int
+	// Parsed is the parse cache the target's runs share (they send the
+	// same query strings run after run); nil gives each run its own. The
+	// runs of one target must not run at once (fakepg.ParseCache).
+	Parsed *fakepg.ParseCache
 }
 
 // NewTarget returns a target of the built-in scenario called name with the
@@ -39,7 +44,7 @@ func NewTarget(name string, seed uint64) (Target, error) {
 	if err != nil {
 		return Target{}, err
 	}
-	return Target{Scenario: s, Seed: seed}, nil
+	return Target{Scenario: s, Seed: seed, Parsed: fakepg.NewParseCache()}, nil
 }
 
 // Counted returns the names of the properties v violates that count for
@@ -80,7 +85,7 @@ func (t Target) WithSplit(policy string) (Target, error) {
 // for the protocol-interleaving judge, and judges the run. A panic of the
 // strategy (rapid's control flow) propagates to the caller.
 func Attempt(t Target, strategy sim.Strategy) (*scenario.Run, verdict.Verdict) {
-	run := scenario.Execute(t.Scenario, strategy, scenario.Options{Seed: t.Seed, KeepEvents: true})
+	run := scenario.Execute(t.Scenario, strategy, scenario.Options{Seed: t.Seed, KeepEvents: true, Parsed: t.Parsed})
 	return run, verdict.Judge(run, t.Verdict)
 }
 

@@ -1,6 +1,9 @@
 package fakepg
 
-import "io"
+import (
+	"io"
+	"slices"
+)
 
 // SendBufferSize is the size of PostgreSQL's backend send buffer
 // (PQ_SEND_BUFFER_SIZE).
@@ -18,20 +21,28 @@ type sendBuffer struct {
 }
 
 func newSendBuffer(w io.Writer) *sendBuffer {
-	return &sendBuffer{w: w, buf: make([]byte, 0, SendBufferSize)}
+	return &sendBuffer{w: w}
 }
 
-// put appends an encoded message, writing out full buffers.
+// put appends an encoded message, writing out full buffers. The buffer's
+// memory grows with what it holds, up to SendBufferSize: most sessions
+// never fill it.
 func (b *sendBuffer) put(msg []byte) {
 	for len(msg) > 0 {
 		if len(b.buf) == SendBufferSize {
 			b.flush()
 		}
-		n := copy(b.buf[len(b.buf):SendBufferSize], msg)
-		b.buf = b.buf[:len(b.buf)+n]
+		n := min(SendBufferSize-len(b.buf), len(msg))
+		if len(b.buf)+n > cap(b.buf) {
+			b.buf = slices.Grow(b.buf, min(max(2*cap(b.buf), len(b.buf)+n, minSendBuffer), SendBufferSize)-len(b.buf))
+		}
+		b.buf = append(b.buf, msg[:n]...)
 		msg = msg[n:]
 	}
 }
+
+// minSendBuffer is the memory a send buffer starts with.
+const minSendBuffer = 512
 
 // flush writes out whatever is buffered.
 func (b *sendBuffer) flush() {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/poolsim/poolsim/fakepg/engine"
+	"github.com/poolsim/poolsim/fakepg/sqlparse"
 )
 
 // DefaultMaxConnections is PostgreSQL's max_connections default.
@@ -41,6 +42,11 @@ type Config struct {
 	Password string
 	// DeadlockTimeout is deadlock_timeout; 0 means 1s.
 	DeadlockTimeout time.Duration
+	// ParseCache, if set, is where the server's sessions parse their
+	// query strings, sharing the statements of equal texts; nil leaves
+	// each session to parse what its own query cache has not seen. A
+	// server that serves real TCP must not have one (see ParseCache).
+	ParseCache *ParseCache
 }
 
 // Server is a fake PostgreSQL server: one database and its sessions.
@@ -87,6 +93,11 @@ func NewServer(rt engine.Runtime, cfg Config) *Server {
 
 // DB returns the server's database.
 func (s *Server) DB() *engine.DB { return s.db }
+
+// Parse parses a query string as the server's sessions do, through its
+// parse cache when it has one. The statements may be shared: callers must
+// not change them.
+func (s *Server) Parse(text string) ([]sqlparse.Stmt, error) { return s.cfg.ParseCache.Parse(text) }
 
 // ServeConn runs one session over rw until the client terminates, the
 // stream ends or the session fails. It returns nil for a clean end

@@ -66,24 +66,27 @@ const maxCachedQueries = 256
 type cachedQuery struct {
 	stmts []sqlparse.Stmt
 	plans []*engine.Plan // nil until planned successfully
+	one   [1]*engine.Plan
 }
 
 // cachedQuery returns the parsed (and possibly planned) query whose text
 // is text. Looking it up does not copy text; a query parsed for the first
-// time is copied as the cache's key.
+// time is keyed by the server's copy of its text.
 func (b *backend) cachedQuery(text []byte) (*cachedQuery, error) {
 	if cq, ok := b.queries[string(text)]; ok {
 		return cq, nil
 	}
-	key := string(text)
-	stmts, err := sqlparse.Parse(key)
+	key, stmts, err := b.srv.cfg.ParseCache.parseBytes(text)
 	if err != nil {
 		return nil, err
 	}
 	if len(b.queries) >= maxCachedQueries {
 		clear(b.queries)
 	}
-	cq := &cachedQuery{stmts: stmts, plans: make([]*engine.Plan, len(stmts))}
+	cq := &cachedQuery{stmts: stmts}
+	if cq.plans = cq.one[:]; len(stmts) != 1 {
+		cq.plans = make([]*engine.Plan, len(stmts))
+	}
 	b.queries[key] = cq
 	return cq, nil
 }

@@ -185,7 +185,7 @@ func KV() porcupine.Model {
 		DescribeState:     func(state any) string { return state.(row).String() },
 		DescribeOperationMetadata: func(m any) string {
 			if mm, ok := m.(meta); ok {
-				return mm.Text
+				return mm.Text()
 			}
 			return ""
 		},

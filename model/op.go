@@ -67,12 +67,15 @@ func (o Op) String() string {
 }
 
 // where names the operation's steps, task and process.
-func (o Op) where() string {
-	ret := strconv.FormatInt(o.Return, 10)
-	if o.Unknown() {
-		ret = "∞"
+func (o Op) where() string { return whereText(o.Call, o.Return, o.Unknown(), o.Client, o.Process) }
+
+// whereText is the text of Op.where.
+func whereText(call, ret int64, unknown bool, client, process string) string {
+	r := strconv.FormatInt(ret, 10)
+	if unknown {
+		r = "∞"
 	}
-	return fmt.Sprintf("steps %d-%s, task %s, process %s", o.Call, ret, o.Client, o.Process)
+	return fmt.Sprintf("steps %d-%s, task %s, process %s", call, r, client, process)
 }
 
 // input is what porcupine sees as an operation's input.
@@ -98,11 +101,17 @@ func (o Op) output() output {
 }
 
 // meta is an operation's porcupine metadata: its index in the ops given
-// and its description for the visualisation.
+// and what its description for the visualisation names (Text), kept as
+// fields so that the text is built only when a visualisation asks for it.
 type meta struct {
-	Index int
-	Text  string
+	Index           int
+	Call, Return    int64
+	Unknown         bool
+	Client, Process string
 }
+
+// Text describes the operation's steps, task and process, as Op.where.
+func (m meta) Text() string { return whereText(m.Call, m.Return, m.Unknown, m.Client, m.Process) }
 
 // History converts ops into porcupine operations, one each, in order.
 // Each client (task path) gets a ClientId in order of first appearance;
@@ -130,7 +139,7 @@ func History(ops []Op) []porcupine.Operation {
 			ret = Infinity
 		}
 		h[i] = porcupine.Operation{ClientId: id, Input: o.input(), Call: o.Call, Output: o.output(), Return: ret,
-			Metadata: meta{Index: i, Text: o.where()}}
+			Metadata: meta{Index: i, Call: o.Call, Return: o.Return, Unknown: o.Unknown(), Client: o.Client, Process: o.Process}}
 	}
 	return h
 }

@@ -32,13 +32,14 @@ const (
 // with its events kept; without it the property is at best inconclusive.
 func Interleaving(t *fakepg.Truth, ct *fakepg.ClientTruth, tr *sim.Trace) Result {
 	res := Result{Property: "protocol interleaving"}
-	ss := newStreamSteps(tr)
+	ss := newStreamSteps(tr, t.Sessions)
 	if ss == nil {
 		res.Reason = "no trace events: requests sent while another's was outstanding not checked"
 	}
+	tk := newTakers(ct)
 	for _, s := range t.Sessions {
 		mixedMessages(&res, s, ss)
-		foreignReplies(&res, s, ct, ss)
+		foreignReplies(&res, s, tk, ct != nil, ss)
 		if ss != nil {
 			outstandingRequests(&res, s, ss)
 		}
@@ -75,10 +76,10 @@ func mixedMessages(res *Result, s *fakepg.SessionTruth, ss *streamSteps) {
 
 // foreignReplies reports every request of s whose reply was taken, in
 // part or whole, by a task other than its owner.
-func foreignReplies(res *Result, s *fakepg.SessionTruth, ct *fakepg.ClientTruth, ss *streamSteps) {
+func foreignReplies(res *Result, s *fakepg.SessionTruth, tk *takers, haveTruth bool, ss *streamSteps) {
 	for _, r := range s.Requests {
 		own := owner(r)
-		spans, parsed := replyTakers(r, ct)
+		spans, parsed := tk.replyTakers(r, haveTruth)
 		first := int64(math.MaxInt64)
 		var others []*sim.Task
 		for _, sp := range spans {

@@ -21,16 +21,17 @@ const MisroutedReply = "misrouted reply"
 func ReplyRouting(t *fakepg.Truth, ct *fakepg.ClientTruth) Result {
 	res := Result{Property: "reply routing"}
 	unknown := 0
+	tk := newTakers(ct)
 	for _, s := range t.Sessions {
 		if len(s.Requests) == 0 {
 			continue
 		}
-		if !covers(ct, s.Outbound) {
+		if !tk.covers(s.Outbound) {
 			unknown++
 			continue
 		}
 		for _, r := range s.Requests {
-			routeReply(&res, s, r, ct)
+			routeReply(&res, s, r, tk)
 		}
 	}
 	if unknown > 0 {
@@ -42,9 +43,12 @@ func ReplyRouting(t *fakepg.Truth, ct *fakepg.ClientTruth) Result {
 
 // routeReply reports r if its reply's consumers are not exactly its
 // sender.
-func routeReply(res *Result, s *fakepg.SessionTruth, r *fakepg.Request, ct *fakepg.ClientTruth) {
-	spans, _ := replyTakers(r, ct)
+func routeReply(res *Result, s *fakepg.SessionTruth, r *fakepg.Request, tk *takers) {
+	spans, _ := tk.replyTakers(r, true)
 	if len(spans) == 0 {
+		return
+	}
+	if sender := soleSender(r); sender != nil && takenOnlyBy(spans, sender) {
 		return
 	}
 	senders := r.Senders()
@@ -64,26 +68,39 @@ func routeReply(res *Result, s *fakepg.SessionTruth, r *fakepg.Request, ct *fake
 	tasks, procs := involved(append(append([]*sim.Task{}, senders...), takers...)...)
 	res.Violations = append(res.Violations, Violation{
 		Kind: MisroutedReply, Session: sessionName(s), Tasks: tasks, Processes: procs, Offset: off,
-		Step: parsedStep(ct, s.Outbound, off),
+		Step: tk.parsedStep(s.Outbound, off),
 		Detail: fmt.Sprintf("reply [%d, %d) to the request of %s parsed by %s",
 			r.ReplyOff, r.ReplyEnd, paths(senders), paths(takers)),
 	})
 }
 
-// parsedStep returns the step at which a client task parsed the message
-// of stream out holding byte off, or 0 when none did.
-func parsedStep(ct *fakepg.ClientTruth, out *sim.Stream, off int64) int {
-	for _, m := range ct.Messages {
-		if m.Stream != out {
-			continue
-		}
-		for _, rg := range m.Ranges {
-			if rg.Off <= off && off < rg.Off+int64(rg.Len) {
-				return m.Step
+// soleSender returns the one task that wrote every byte of r, or nil when
+// r has no writer or several (what r.Senders() says, without building
+// the list).
+func soleSender(r *fakepg.Request) *sim.Task {
+	var t *sim.Task
+	seen := false
+	for _, m := range r.Messages {
+		for _, sp := range m.Writers {
+			switch {
+			case !seen:
+				t, seen = sp.Task, true
+			case sp.Task != t:
+				return nil
 			}
 		}
 	}
-	return 0
+	return t
+}
+
+// takenOnlyBy reports whether every span was taken by t.
+func takenOnlyBy(spans []sim.Span, t *sim.Task) bool {
+	for _, sp := range spans {
+		if sp.Task != t {
+			return false
+		}
+	}
+	return true
 }
 
 // paths joins the tasks' paths.

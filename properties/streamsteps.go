@@ -3,6 +3,7 @@ package properties
 import (
 	"sort"
 
+	"github.com/poolsim/poolsim/fakepg"
 	"github.com/poolsim/poolsim/sim"
 )
 
@@ -13,35 +14,66 @@ type ioRecord struct {
 	step     int
 }
 
-// streamSteps indexes a trace's socket writes and reads by stream, so that
-// a stream offset can be mapped to the step its byte was written or read.
+// streamSteps indexes a trace's socket writes to the server sessions'
+// inbound streams and reads from their outbound streams, so that a stream
+// offset can be mapped to the step its byte was written or read.
 type streamSteps struct {
-	writes, reads map[sim.ObjectID][]ioRecord
+	logs  []ioLog
+	bySeq map[int][]int // ObjectID.Seq to the logs of streams with it; lookup only
 }
 
-// newStreamSteps indexes tr's events; it returns nil when tr is nil or kept
-// no events.
-func newStreamSteps(tr *sim.Trace) *streamSteps {
+// ioLog is the writes to, or the reads from, one stream, in stream order.
+type ioLog struct {
+	id    sim.ObjectID
+	write bool
+	recs  []ioRecord
+}
+
+// newStreamSteps indexes tr's events for the streams of sessions; it
+// returns nil when tr is nil or kept no events.
+func newStreamSteps(tr *sim.Trace, sessions []*fakepg.SessionTruth) *streamSteps {
 	if tr == nil || len(tr.Events()) == 0 {
 		return nil
 	}
-	ss := &streamSteps{writes: map[sim.ObjectID][]ioRecord{}, reads: map[sim.ObjectID][]ioRecord{}}
-	for _, e := range tr.Events() {
-		if e.Kind != sim.EvWrite && e.Kind != sim.EvRead {
+	ss := &streamSteps{bySeq: map[int][]int{}}
+	add := func(s *sim.Stream, write bool) {
+		if s == nil || ss.find(s.ID(), write) >= 0 {
+			return
+		}
+		id := s.ID()
+		ss.bySeq[id.Seq] = append(ss.bySeq[id.Seq], len(ss.logs))
+		ss.logs = append(ss.logs, ioLog{id: id, write: write})
+	}
+	for _, s := range sessions {
+		add(s.Inbound, true)
+		add(s.Outbound, false)
+	}
+	evs := tr.Events()
+	for i := range evs {
+		e := &evs[i]
+		if e.Kind != sim.EvWrite && e.Kind != sim.EvRead || e.B <= e.A {
 			continue
 		}
 		id, ok := e.Object()
-		if !ok || e.B <= e.A {
+		if !ok {
 			continue
 		}
-		rec := ioRecord{off: e.A, end: e.B, step: e.Step}
-		if e.Kind == sim.EvWrite {
-			ss.writes[id] = append(ss.writes[id], rec)
-		} else {
-			ss.reads[id] = append(ss.reads[id], rec)
+		if k := ss.find(id, e.Kind == sim.EvWrite); k >= 0 {
+			ss.logs[k].recs = append(ss.logs[k].recs, ioRecord{off: e.A, end: e.B, step: e.Step})
 		}
 	}
 	return ss
+}
+
+// find returns the index of the log of the writes (or reads) of stream
+// id, or -1.
+func (ss *streamSteps) find(id sim.ObjectID, write bool) int {
+	for _, k := range ss.bySeq[id.Seq] {
+		if l := &ss.logs[k]; l.write == write && l.id == id {
+			return k
+		}
+	}
+	return -1
 }
 
 // at returns the step of the record covering off in recs (which are in
@@ -54,13 +86,21 @@ func at(recs []ioRecord, off int64) int {
 	return -1
 }
 
+// steps returns the records of the writes (or reads) of s.
+func (ss *streamSteps) steps(s *sim.Stream, write bool) []ioRecord {
+	if k := ss.find(s.ID(), write); k >= 0 {
+		return ss.logs[k].recs
+	}
+	return nil
+}
+
 // written returns the step at which byte off of s was written, or 0
 // when ss is nil and -1 when no write covers it.
 func (ss *streamSteps) written(s *sim.Stream, off int64) int {
 	if ss == nil {
 		return 0
 	}
-	return at(ss.writes[s.ID()], off)
+	return at(ss.steps(s, true), off)
 }
 
 // read returns the step at which byte off of s was read, or 0 when ss is
@@ -69,5 +109,5 @@ func (ss *streamSteps) read(s *sim.Stream, off int64) int {
 	if ss == nil {
 		return 0
 	}
-	return at(ss.reads[s.ID()], off)
+	return at(ss.steps(s, false), off)
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/poolsim/poolsim/fakepg"
 	"github.com/poolsim/poolsim/properties"
 	"github.com/poolsim/poolsim/scenario"
 	"github.com/poolsim/poolsim/sim"
@@ -118,12 +119,13 @@ func Evaluate(s *scenario.Scenario, cfg Config) (Row, error) {
 	var order []string
 	var lat []time.Duration
 	row.Symptoms = map[string]int{}
+	parsed := fakepg.NewParseCache() // the runs' query strings, parsed once
 	for seed := uint64(1); seed <= uint64(cfg.Runs); seed++ {
 		st, err := strategy(cfg, seed)
 		if err != nil {
 			return row, err
 		}
-		r := scenario.Execute(s, st, scenario.Options{Seed: seed, KeepEvents: true})
+		r := scenario.Execute(s, st, scenario.Options{Seed: seed, KeepEvents: true, Parsed: parsed})
 		if r.Err != nil {
 			return row, fmt.Errorf("review %s: %v", s.Name, r.Err)
 		}

@@ -29,6 +29,12 @@ type Options struct {
 	// SimOptions are passed to the world after the scenario's own (a
 	// search's step hook, say).
 	SimOptions []sim.Option
+	// Parsed, if set, is the server's parse cache, shared with the other
+	// runs given it: runs of one scenario send the same query strings, so
+	// an exploration parses each once. Runs sharing a cache must run one
+	// after another, never at once (fakepg.ParseCache). Nil gives each
+	// run a cache of its own.
+	Parsed *fakepg.ParseCache
 }
 
 // Run is one run of a scenario and everything a review needs from it.
@@ -90,7 +96,7 @@ func (r *Run) start() error {
 	if err != nil {
 		return err
 	}
-	db, err := app.StartDatabase(w, s.Server, s.Costs)
+	db, err := app.StartDatabase(w, s.Server, s.Costs, r.Options.Parsed)
 	if err != nil {
 		return err
 	}

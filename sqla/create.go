@@ -206,7 +206,7 @@ func CreateEngine(s Setup, rawURL string, kw ...Kwarg) (*Engine, error) {
 			return nil, exc.Newf(exc.ArgumentError, "create_engine argument %s is not modelled", tk)
 		}
 	}
-	e := &Engine{w: s.World, url: u, dialect: d, drv: s.Driver, cext: s.CExtensions, cache: map[string]*compiled{}, cacheSize: 500}
+	e := &Engine{w: s.World, url: u, dialect: d, drv: s.Driver, cext: s.CExtensions, cache: map[cacheKey]*compiled{}, cacheSize: 500}
 	for _, name := range engineKwargs {
 		v, ok := pop(name)
 		if !ok {

@@ -22,8 +22,8 @@ type Engine struct {
 	drv     driver.Driver
 	cext    bool
 
-	cache      map[string]*compiled // lookup only; copies follow cacheOrder
-	cacheOrder []string
+	cache      map[cacheKey]*compiled // lookup only; copies follow cacheOrder
+	cacheOrder []cacheKey
 	cacheSize  int
 }
 
@@ -104,7 +104,7 @@ func (e *Engine) CopyInto(c *procmem.Copier) *Engine {
 		procmem.Register(c, e, n)
 		n.dialect = e.dialect.ForkCopy(c).(*Dialect)
 		n.pool = e.pool.CopyInto(c)
-		n.cache = make(map[string]*compiled, len(e.cache))
+		n.cache = make(map[cacheKey]*compiled, len(e.cache))
 		for _, k := range e.cacheOrder {
 			comp := *e.cache[k]
 			n.cache[k] = &comp

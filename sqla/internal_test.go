@@ -1,6 +1,7 @@
 package sqla
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -27,6 +28,17 @@ func TestCompileBinds(t *testing.T) {
 	}
 	if q := compileBinds("x = :ab::int"); strings.Join(q.binds, ",") != "a" || q.pyformat != "x = %(a)sb::int" {
 		t.Fatalf("backtracking bind: %q %v", q.pyformat, q.binds)
+	}
+}
+
+// TestCompileBindsWithoutColon: a text without a colon, which has no bind
+// and no escaped colon, compiles to itself, exactly as rendering it does.
+func TestCompileBindsWithoutColon(t *testing.T) {
+	for _, sql := range []string{"", "select 1", "select '5%' from t", `select '\' || 'x'`, "UPDATE kv SET v=1 WHERE kv.k = 'k1'"} {
+		got, want := compileBinds(sql), renderBinds(sql)
+		if !reflect.DeepEqual(got, want) || got.pyformat != sql || got.format != sql {
+			t.Errorf("%q: compiled %+v, rendered %+v", sql, *got, *want)
+		}
 	}
 }
 

@@ -28,8 +28,14 @@ func P(nameValues ...any) []Param {
 type Executable interface {
 	// cacheKey identifies the statement's compiled form in the engine's
 	// compiled cache.
-	cacheKey() string
+	cacheKey() cacheKey
 	compile() *compiled
+}
+
+// cacheKey is a statement's key in the compiled cache: its kind, its SQL
+// and, for a select, its result columns joined by NULs.
+type cacheKey struct {
+	kind, sql, columns string
 }
 
 // TextClause is text(): SQL with :name bind parameters, whose result
@@ -41,7 +47,7 @@ type TextClause struct {
 // Text returns text(sql).
 func Text(sql string) *TextClause { return &TextClause{SQL: sql} }
 
-func (t *TextClause) cacheKey() string { return "text\x00" + t.SQL }
+func (t *TextClause) cacheKey() cacheKey { return cacheKey{kind: "text", sql: t.SQL} }
 
 func (t *TextClause) compile() *compiled {
 	c := compileBinds(t.SQL)
@@ -71,8 +77,8 @@ func Select(sql string, columns ...string) *SelectStatement {
 	return &SelectStatement{SQL: sql, Columns: columns}
 }
 
-func (s *SelectStatement) cacheKey() string {
-	return "select\x00" + s.SQL + "\x00" + strings.Join(s.Columns, "\x00")
+func (s *SelectStatement) cacheKey() cacheKey {
+	return cacheKey{kind: "select", sql: s.SQL, columns: strings.Join(s.Columns, "\x00")}
 }
 
 func (s *SelectStatement) compile() *compiled {
@@ -98,7 +104,18 @@ type compiled struct {
 // expression (?<![:\w\\]):(\w+)(?!:) and \: for a literal colon; percent
 // signs are doubled when the statement has binds (pyformat).
 func compileBinds(sql string) *compiled {
+	if strings.IndexByte(sql, ':') < 0 {
+		// no bind and no escaped colon: both renderings are the text
+		return &compiled{pyformat: sql, format: sql}
+	}
+	return renderBinds(sql)
+}
+
+// renderBinds is compileBinds for any text.
+func renderBinds(sql string) *compiled {
 	var py, fm strings.Builder
+	py.Grow(len(sql))
+	fm.Grow(len(sql))
 	var binds []string
 	hasBinds := false
 	for i := 0; i < len(sql) && !hasBinds; i++ {

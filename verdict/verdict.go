@@ -11,6 +11,8 @@ package verdict
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -183,7 +185,8 @@ func Judge(r *scenario.Run, opts Options) Verdict {
 	v.Peak = r.PeakConnections()
 	v.P50, v.P99 = r.Percentile(50), r.Percentile(99)
 	v.TraceHash, v.Steps, v.Decisions = r.Hash(), r.Outcome.Steps, r.Outcome.Decisions
-	v.Symptoms, v.SymptomOrder = r.Symptoms(), r.SymptomList()
+	v.Symptoms = r.Symptoms()
+	v.SymptomOrder = slices.Sorted(maps.Keys(v.Symptoms)) // r.SymptomList(), without counting again
 	v.Properties = make([]properties.Result, 0, len(judges)+len(opts.Never))
 	for _, j := range judges {
 		v.Properties = append(v.Properties, j(r, opts))

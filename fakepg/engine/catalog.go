@@ -55,6 +55,12 @@ type Table struct {
 	// the OIDs of the table's row type, its array type and its TOAST
 	// table (and index after it); 0 if it has none
 	typeOID, arrayOID, toastOID uint32
+	// toast and toastIndex are the names of the TOAST table and its
+	// index, made the first time a catalog walk needs them
+	toast, toastIndex string
+	// typeRows are the pg_type rows of the row and array types, made the
+	// first time pg_type is scanned (see pgTypeRows)
+	typeRows [][]Value
 	// system computes the rows of a system catalog as a session sees
 	// them through a snapshot; nil for tables with rows of their own
 	system func(s *Session, snap *Snapshot) [][]Value

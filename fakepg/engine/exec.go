@@ -120,16 +120,23 @@ var noTable = []scanned{{ver: &version{}}}
 // (lockSelected) and the select list (project).
 
 func (s *Session) execSelect(p *Plan, en *env, res *Result) error {
-	all, err := s.selectSource(p, en, s.snap, s.scanned[:0])
-	if err != nil {
-		return err
-	}
-	if len(p.sc.rels) == 1 {
-		s.scanned = all[:0]
-	}
-	rows, err := p.filterRows(en, all)
-	if err != nil {
-		return err
+	var rows []scanned
+	if len(p.sc.rels) > 1 {
+		var err error
+		if rows, err = s.newJoinIter(p, s.snap).filtered(p, en); err != nil {
+			return err
+		}
+	} else {
+		all, err := s.selectSource(p, en, s.snap, s.scanned[:0])
+		if err != nil {
+			return err
+		}
+		if len(p.sc.rels) == 1 {
+			s.scanned = all[:0]
+		}
+		if rows, err = p.filterRows(en, all); err != nil {
+			return err
+		}
 	}
 	if p.aggregate {
 		out, err := p.aggregateRow(en, rows)

@@ -95,8 +95,19 @@ type gucState struct {
 	modes modeCache
 }
 
+// reportedGUCs is the number of GUC_REPORT parameters.
+var reportedGUCs = func() int {
+	n := 0
+	for _, d := range gucDefs {
+		if d.report {
+			n++
+		}
+	}
+	return n
+}()
+
 func newGUCState(user, appName string, superuser bool) *gucState {
-	g := &gucState{vals: map[string]string{}, reported: map[string]string{}}
+	g := &gucState{vals: make(map[string]string, len(gucDefs)), reported: make(map[string]string, reportedGUCs)}
 	for _, d := range gucDefs {
 		g.vals[d.name] = d.def
 	}

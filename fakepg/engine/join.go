@@ -75,6 +75,16 @@ func (s *Session) newJoinIter(p *Plan, snap *Snapshot) *joinIter {
 // next returns the next joined row, a slice of its own, or nil after the
 // last.
 func (j *joinIter) next(en *env) ([]Value, error) {
+	row, err := j.advance(en)
+	if row == nil || err != nil {
+		return nil, err
+	}
+	return slices.Clone(row), nil
+}
+
+// advance is next without the copy: the row it returns is the iterator's
+// own, valid until the next call.
+func (j *joinIter) advance(en *env) ([]Value, error) {
 	last := len(j.inner) - 1
 	for j.level >= 0 {
 		k := j.level
@@ -95,24 +105,98 @@ func (j *joinIter) next(en *env) ([]Value, error) {
 			}
 		}
 		if k == last {
-			return slices.Clone(j.row), nil // the next call advances item k
+			return j.row, nil // the next call advances item k
 		}
 		j.level = k + 1
 	}
 	return nil, nil
 }
 
-// all returns the joined rows not produced yet.
+// all returns the joined rows not produced yet, each a slice of its own
+// (full: appending to one copies it). The rows and their versions are
+// carved from arrays that grow with the result, up to maxRowsPerChunk
+// rows, which a join of catalogs fills by the hundred.
 func (j *joinIter) all(en *env) ([]scanned, error) {
 	var out []scanned
+	var vals []Value
+	var vers []version
 	for {
-		row, err := j.next(en)
+		row, err := j.advance(en)
 		if err != nil || row == nil {
 			return out, err
 		}
-		out = append(out, scanned{ver: &version{vals: row}})
+		w := len(row)
+		if cap(vals)-len(vals) < w || len(vers) == 0 {
+			n := min(max(len(out), minRowsPerChunk), maxRowsPerChunk)
+			vals, vers = make([]Value, 0, w*n), make([]version, n)
+		}
+		n := len(vals)
+		vals = append(vals, row...)
+		vers[0].vals = vals[n : n+w : n+w]
+		out = append(out, scanned{ver: &vers[0]})
+		vers = vers[1:]
 	}
 }
+
+// filtered runs the join to the end and keeps the joined rows p's WHERE
+// accepts, as all followed by Plan.filterRows does and in the same order
+// (every ON condition as the join produces its rows, then the WHERE on
+// each joined row in turn, the first error ending it), but it copies only
+// the rows the WHERE keeps: a join of catalogs that a WHERE narrows to a
+// row or two makes hundreds.
+func (j *joinIter) filtered(p *Plan, en *env) ([]scanned, error) {
+	n := len(j.inner)
+	var picks []int32 // per joined row, the index of its row of each FROM item
+	width := 0
+	for {
+		row, err := j.advance(en)
+		if err != nil {
+			return nil, err
+		}
+		if row == nil {
+			break
+		}
+		width = len(row)
+		for _, k := range j.pos {
+			picks = append(picks, int32(k))
+		}
+	}
+	var out []scanned
+	var vals []Value
+	var vers []version
+	row := make([]Value, 0, width)
+	for i := 0; i < len(picks); i += n {
+		row = row[:0]
+		for k, pick := range picks[i : i+n] {
+			row = append(row[:j.width[k]], j.inner[k][pick].ver.vals...)
+		}
+		ok, err := p.matches(en, row)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		w := len(row)
+		if cap(vals)-len(vals) < w || len(vers) == 0 {
+			m := min(max(len(out), minRowsPerChunk), maxRowsPerChunk)
+			vals, vers = make([]Value, 0, w*m), make([]version, m)
+		}
+		at := len(vals)
+		vals = append(vals, row...)
+		vers[0].vals = vals[at : at+w : at+w]
+		out = append(out, scanned{ver: &vers[0]})
+		vers = vers[1:]
+	}
+	return out, nil
+}
+
+// The number of rows whose values (and versions) a join allocates at
+// once: as many as it has produced, within these bounds.
+const (
+	minRowsPerChunk = 4
+	maxRowsPerChunk = 64
+)
 
 // scanTable appends the rows of t snap sees to buf, in heap order; a
 // system catalog's rows are computed for the same snapshot.
@@ -120,8 +204,11 @@ func (s *Session) scanTable(t *Table, snap *Snapshot, buf []scanned) []scanned {
 	if t.system == nil {
 		return t.scan(s.tx, snap, buf)
 	}
-	for _, row := range t.system(s, snap) {
-		buf = append(buf, scanned{ver: &version{vals: row}})
+	rows := t.system(s, snap)
+	vers := make([]version, len(rows))
+	for i, row := range rows {
+		vers[i].vals = row
+		buf = append(buf, scanned{ver: &vers[i]})
 	}
 	return buf
 }

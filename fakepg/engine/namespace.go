@@ -51,7 +51,27 @@ func namespaceName(oid uint32) string {
 // being the session user's name). explicit is the part the setting lists,
 // whose first schema is current_schema() and where CREATE TABLE creates.
 func (s *Session) searchPath() (path, explicit []uint32) {
-	for _, item := range strings.Split(s.gucs.vals["search_path"], ",") {
+	c := &s.path
+	if text := s.gucs.vals["search_path"]; !c.valid || c.text != text || c.user != s.User {
+		path, explicit = parseSearchPath(text, s.User)
+		*c = pathCache{valid: true, text: text, user: s.User, path: path, explicit: explicit}
+	}
+	return c.path, c.explicit
+}
+
+// pathCache holds the schemas of the search_path text last resolved for
+// user: the setting changes far less often than statements name tables.
+// The slices are full: a caller appending to one copies it.
+type pathCache struct {
+	valid          bool
+	text, user     string
+	path, explicit []uint32
+}
+
+// parseSearchPath resolves a search_path setting for user (see
+// searchPath).
+func parseSearchPath(text, user string) (path, explicit []uint32) {
+	for _, item := range strings.Split(text, ",") {
 		name := strings.TrimSpace(item)
 		if len(name) >= 2 && name[0] == '"' && name[len(name)-1] == '"' {
 			name = strings.ReplaceAll(name[1:len(name)-1], `""`, `"`)
@@ -59,7 +79,7 @@ func (s *Session) searchPath() (path, explicit []uint32) {
 			name = strings.ToLower(name)
 		}
 		if name == "$user" {
-			name = s.User
+			name = user
 		}
 		if ns := namespaceByName(name); ns != 0 && !containsOID(explicit, ns) {
 			explicit = append(explicit, ns)
@@ -68,7 +88,8 @@ func (s *Session) searchPath() (path, explicit []uint32) {
 	if !containsOID(explicit, pgCatalogNamespace) {
 		path = append(path, pgCatalogNamespace)
 	}
-	return append(path, explicit...), explicit
+	path = append(path, explicit...)
+	return path[:len(path):len(path)], explicit[:len(explicit):len(explicit)]
 }
 
 func containsOID(list []uint32, oid uint32) bool {
@@ -118,9 +139,12 @@ func (db *DB) eachRelation(f func(r relation) bool) {
 			return
 		}
 		if t.toastOID != 0 {
-			toast := toastName(t)
-			if !f(relation{oid: t.toastOID, name: toast, namespace: pgToastNamespace, kind: 't', table: t, created: t.created}) ||
-				!f(relation{oid: t.toastOID + 1, name: toast + "_index", namespace: pgToastNamespace, kind: 'i', table: t, created: t.created}) {
+			if t.toast == "" {
+				t.toast = toastName(t)
+				t.toastIndex = t.toast + "_index"
+			}
+			if !f(relation{oid: t.toastOID, name: t.toast, namespace: pgToastNamespace, kind: 't', table: t, created: t.created}) ||
+				!f(relation{oid: t.toastOID + 1, name: t.toastIndex, namespace: pgToastNamespace, kind: 'i', table: t, created: t.created}) {
 				return
 			}
 		}

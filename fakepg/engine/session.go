@@ -27,6 +27,8 @@ type Session struct {
 	xactStart time.Time
 	// zone caches the location of the TimeZone setting.
 	zone zoneCache
+	// path caches the schemas of the search_path setting.
+	path pathCache
 	// env and scanned are the running statement's evaluation environment
 	// and scan buffer, kept to spare their allocations.
 	env     env

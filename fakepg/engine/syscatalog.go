@@ -85,13 +85,15 @@ const bootstrapSuperuser = 10
 
 // pgNamespaceRows are the schemas of a PostgreSQL 15 database. public
 // belongs to pg_database_owner (6171).
-func pgNamespaceRows(*Session, *Snapshot) [][]Value {
-	return [][]Value{
-		{int64(pgToastNamespace), "pg_toast", int64(bootstrapSuperuser), nil},
-		{int64(pgCatalogNamespace), "pg_catalog", int64(bootstrapSuperuser), nil},
-		{int64(publicNamespace), "public", int64(6171), nil},
-		{int64(informationSchemaNamespace), "information_schema", int64(bootstrapSuperuser), nil},
-	}
+func pgNamespaceRows(*Session, *Snapshot) [][]Value { return namespaceRows }
+
+// namespaceRows are pg_namespace's rows, the same in every database; like
+// builtinTypes, scans share them and never change them.
+var namespaceRows = [][]Value{
+	{int64(pgToastNamespace), "pg_toast", int64(bootstrapSuperuser), nil},
+	{int64(pgCatalogNamespace), "pg_catalog", int64(bootstrapSuperuser), nil},
+	{int64(publicNamespace), "public", int64(6171), nil},
+	{int64(informationSchemaNamespace), "information_schema", int64(bootstrapSuperuser), nil},
 }
 
 // builtinTypeRows are pg_type's rows for the types the engine supports
@@ -160,17 +162,30 @@ func typeRow(oid Value, name string, ns, length, byval Value, typtype, category 
 // pgTypeRows are the builtin types and the row types of the tables the
 // session sees through snap, each followed by its array type.
 func pgTypeRows(s *Session, snap *Snapshot) [][]Value {
-	rows := append([][]Value(nil), builtinTypes...)
+	rows := make([][]Value, len(builtinTypes), len(builtinTypes)+2*len(s.db.tables))
+	copy(rows, builtinTypes)
 	for _, t := range s.db.tables {
 		if !t.seenBy(s.tx, snap) || t.typeOID == 0 {
 			continue
 		}
-		ns := int64(t.Namespace)
-		rows = append(rows,
-			typeRow(int64(t.typeOID), t.Name, ns, int64(-1), false, "c", "C", false, int64(t.OID), int64(0), int64(t.arrayOID), "d", "x", int64(0)),
-			typeRow(int64(t.arrayOID), "_"+t.Name, ns, int64(-1), false, "b", "A", false, int64(0), int64(t.typeOID), int64(0), "d", "x", int64(0)))
+		rows = append(rows, t.pgTypeRows()...)
 	}
 	return rows
+}
+
+// pgTypeRows returns the pg_type rows of t's row type and its array type,
+// made the first time they are scanned: the name, schema and OIDs they
+// show never change once the table is created. Scans share them and never
+// change them.
+func (t *Table) pgTypeRows() [][]Value {
+	if t.typeRows == nil {
+		ns := int64(t.Namespace)
+		t.typeRows = [][]Value{
+			typeRow(int64(t.typeOID), t.Name, ns, int64(-1), false, "c", "C", false, int64(t.OID), int64(0), int64(t.arrayOID), "d", "x", int64(0)),
+			typeRow(int64(t.arrayOID), "_"+t.Name, ns, int64(-1), false, "b", "A", false, int64(0), int64(t.typeOID), int64(0), "d", "x", int64(0)),
+		}
+	}
+	return t.typeRows
 }
 
 // pgClassRows are the relations the session sees through snap.

@@ -43,7 +43,11 @@ type Conn struct {
 	// Stream provenance of the buffered bytes, for the consume hook:
 	// segs maps buffer positions to stream offsets, ownRead counts the
 	// bytes this connection has read, offsetter is rw's StreamOffsetter.
-	segs        []segment
+	segs []segment
+	// ranges is where streamRanges carves the consumed ranges it
+	// reports: each message's ranges are a full slice of their own
+	// (never shared with a forked copy, which starts its own)
+	ranges      []Range
 	ownRead     int64
 	offsetter   StreamOffsetter
 	consumeHook func(Consumed)

@@ -116,17 +116,33 @@ func (c *Conn) shiftSegments(k int) {
 	c.segs = c.segs[:j]
 }
 
-// streamRanges maps the buffer range [from, to) to stream ranges.
+// streamRanges maps the buffer range [from, to) to stream ranges: nil for
+// none, else a full slice that no other call returns a part of.
 func (c *Conn) streamRanges(from, to int) []Range {
-	var out []Range
+	k := 0
+	for _, s := range c.segs {
+		if max(from, s.pos) < min(to, s.pos+s.n) {
+			k++
+		}
+	}
+	if k == 0 {
+		return nil
+	}
+	if cap(c.ranges)-len(c.ranges) < k {
+		c.ranges = make([]Range, 0, max(k, rangesPerChunk))
+	}
+	n := len(c.ranges)
 	for _, s := range c.segs {
 		lo, hi := max(from, s.pos), min(to, s.pos+s.n)
 		if lo < hi {
-			out = append(out, Range{Off: s.off + int64(lo-s.pos), Len: hi - lo})
+			c.ranges = append(c.ranges, Range{Off: s.off + int64(lo-s.pos), Len: hi - lo})
 		}
 	}
-	return out
+	return c.ranges[n:len(c.ranges):len(c.ranges)]
 }
+
+// rangesPerChunk is the number of ranges streamRanges allocates at once.
+const rangesPerChunk = 64
 
 // reportConsumed calls the consume hook, if any, for the message of type id
 // with length word length that occupied buffer positions [from, to).

@@ -252,7 +252,7 @@ func (b *bindCompletes) Write(p []byte) (int, error) { return len(p), nil }
 func (b *bindCompletes) StreamOffset() int64 { return b.off }
 
 // Without a hook, reading and framing allocate nothing per message; with
-// one, each record allocates its ranges.
+// one, the records' ranges are allocated rangesPerChunk at a time.
 func TestConsumeNoHookAllocs(t *testing.T) {
 	c := NewConn(&bindCompletes{})
 	c.asyncStatus = asyncBusy
@@ -271,8 +271,10 @@ func TestConsumeNoHookAllocs(t *testing.T) {
 	}
 	n := 0
 	c.SetConsumeHook(func(Consumed) { n++ })
-	if a := testing.AllocsPerRun(20, step); a < 1000 {
-		t.Errorf("%v allocations per read with a hook, want one per message", a)
+	a := testing.AllocsPerRun(20, step)
+	perRead := float64(n) / 21 // AllocsPerRun steps once more to warm up
+	if perRead < 1000 || a < perRead/rangesPerChunk-1 || a > perRead/rangesPerChunk+1 {
+		t.Errorf("%v allocations per read of %v messages with a hook, want one per %d", a, perRead, rangesPerChunk)
 	}
 	if n < 21*1000 {
 		t.Errorf("hook called %d times", n)
@@ -298,5 +300,40 @@ func BenchmarkClientReply(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// A forked copy reports ranges of its own: parent and child consuming
+// after the fork never overwrite each other's reported ranges, though the
+// parent had carved only part of its chunk of ranges when it forked.
+func TestForkedConsumedRangesAreNotShared(t *testing.T) {
+	const childBase = 1 << 40
+	c := NewConn(&bindCompletes{})
+	c.asyncStatus = asyncBusy
+	var parent, child []Consumed
+	c.SetConsumeHook(func(m Consumed) { parent = append(parent, m) })
+	step := func(c *Conn) {
+		if c.readData() != 1 {
+			t.Fatal("read failed")
+		}
+		c.parseInput()
+	}
+	step(c)
+	if len(parent)%rangesPerChunk == 0 {
+		t.Fatalf("%d messages fill whole chunks: the fork would not share a partly used one", len(parent))
+	}
+	cp := c.Fork(&bindCompletes{off: childBase})
+	cp.SetConsumeHook(func(m Consumed) { child = append(child, m) })
+	step(cp)
+	step(c)
+	for i, m := range parent {
+		if len(m.Ranges) != 1 || m.Ranges[0].Off != int64(5*i) || m.Ranges[0].Len != 5 {
+			t.Fatalf("parent's message %d: ranges %v, want [{%d 5}]", i, m.Ranges, 5*i)
+		}
+	}
+	for i, m := range child {
+		if len(m.Ranges) != 1 || m.Ranges[0].Off != childBase+int64(5*i) {
+			t.Fatalf("child's message %d: ranges %v", i, m.Ranges)
+		}
 	}
 }

@@ -36,6 +36,7 @@ func (c *Conn) Fork(rw io.ReadWriter) *Conn {
 	cp.attach(rw)
 	cp.inBuf = cloneBytes(c.inBuf)
 	cp.segs = slices.Clone(c.segs)
+	cp.ranges = nil // the ranges reported so far stay the parent's
 	cp.errorMessage = cloneBytes(c.errorMessage)
 	cp.cmdQueue = slices.Clone(c.cmdQueue)
 	cp.notices = slices.Clone(c.notices)

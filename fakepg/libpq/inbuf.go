@@ -48,7 +48,7 @@ func (c *Conn) gets() (string, bool) {
 	if i >= c.inEnd {
 		return "", false
 	}
-	s := string(c.inBuf[c.inCursor:i])
+	s := intern(c.inBuf[c.inCursor:i])
 	c.inCursor = i + 1
 	return s, true
 }
