@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"runtime/debug"
 	"strconv"
 	"testing"
 	"time"
@@ -12,8 +13,9 @@ import (
 
 // BenchmarkExploreParallel measures explore's throughput with --parallel 1
 // and --parallel 2 in the same run (runs/s, checks included), on the
-// 2-process x 2-thread x 3-request scenario: run it with -cpu 2 and
-// compare the two (the target is 1.8x on two cores).
+// 2-process x 2-thread x 3-request scenario, with the command's collector
+// setting: run it with -cpu 2 and compare the two (the target is 1.8x on
+// two cores).
 func BenchmarkExploreParallel(b *testing.B) {
 	s, err := scenario.Lookup("gthread-queuepool")
 	if err != nil {
@@ -21,6 +23,7 @@ func BenchmarkExploreParallel(b *testing.B) {
 	}
 	tg := explore.Target{Scenario: s, Seed: 1}
 	e := &env{stdout: io.Discard, stderr: io.Discard}
+	defer debug.SetGCPercent(tuneGC()) // as the command runs
 	const runs = 128
 	for _, p := range []int{1, 2} {
 		b.Run("parallel="+strconv.Itoa(p), func(b *testing.B) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/poolsim/poolsim/explore"
+	"github.com/poolsim/poolsim/fakepg"
 	"github.com/poolsim/poolsim/sim"
 )
 
@@ -204,6 +205,8 @@ func explorePieces(e *env, tg explore.Target, cfg explore.Config, lo, hi uint64,
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			tg := tg
+			tg.Parsed = fakepg.NewParseCache() // one per worker: a cache serves one run at a time
 			for {
 				mu.Lock()
 				a := next

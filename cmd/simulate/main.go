@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 )
@@ -52,6 +53,7 @@ func lookup(name string) *command {
 }
 
 func main() {
+	tuneGC()
 	e := &env{stdout: os.Stdout, stderr: os.Stderr, tty: isTerminal(os.Stderr)}
 	os.Exit(run(e, os.Args[1:]))
 }
@@ -169,6 +171,22 @@ func parseOrExit(e *env, fs *flag.FlagSet, args []string) (pos []string, code in
 		return nil, usageError(e, "%s: %v", fs.Name(), err), false
 	}
 	return pos, 0, true
+}
+
+// gcPercent is the command's GOGC unless the environment sets one: runs
+// allocate fast and keep little, so the default (100) collects so often
+// that parallel explorations spend their second core collecting.
+const gcPercent = 400
+
+// tuneGC sets the collector's target to gcPercent unless GOGC is set,
+// and returns the previous target.
+func tuneGC() int {
+	if os.Getenv("GOGC") != "" {
+		p := debug.SetGCPercent(100)
+		debug.SetGCPercent(p)
+		return p
+	}
+	return debug.SetGCPercent(gcPercent)
 }
 
 func isTerminal(f *os.File) bool {
