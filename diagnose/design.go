@@ -158,13 +158,9 @@ func plural(n int, noun string) string {
 // ReplayCommand is the command that replays the run of s with seed under
 // split ("" for the scenario's own).
 func ReplayCommand(s *scenario.Scenario, seed uint64, split string) string {
-	name := s.Name
-	if s.File != "" && !strings.HasPrefix(s.File, "builtin/") {
-		name = s.File
-	}
-	cmd := fmt.Sprintf("simulate run %s --seed %d", name, seed)
+	flags := []string{"--seed", fmt.Sprint(seed)}
 	if split != "" && split != s.Run.Split {
-		cmd += " --split " + split
+		flags = append(flags, "--split", split)
 	}
-	return cmd
+	return s.Command("run", flags...)
 }

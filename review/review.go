@@ -11,7 +11,6 @@ package review
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/poolsim/poolsim/fakepg"
@@ -225,19 +224,9 @@ func strategy(cfg Config, seed uint64) (sim.Strategy, error) {
 
 // runCommand is the command that reproduces the sampled run of seed.
 func runCommand(s *scenario.Scenario, seed uint64, cfg Config) string {
-	var b strings.Builder
-	b.WriteString("simulate run ")
-	if strings.HasPrefix(s.File, "builtin/") {
-		b.WriteString(s.Name)
-	} else {
-		b.WriteString(s.File)
-	}
-	fmt.Fprintf(&b, " --seed %d", seed)
+	flags := []string{"--seed", fmt.Sprint(seed)}
 	if cfg.Strategy == "pct" {
-		fmt.Fprintf(&b, " --strategy pct --depth %d", max(cfg.Depth, 1))
+		flags = append(flags, "--strategy", "pct", "--depth", fmt.Sprint(max(cfg.Depth, 1)))
 	}
-	for _, p := range s.Overrides {
-		fmt.Fprintf(&b, " --set %s=%s", p.Key, p.Value)
-	}
-	return b.String()
+	return s.Command("run", flags...)
 }

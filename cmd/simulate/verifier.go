@@ -79,18 +79,7 @@ func violations(res verify.Result) (props, texts []string) {
 
 // verifyCommand is the command that repeats a search of s.
 func verifyCommand(s *scenario.Scenario, bound int) string {
-	var b strings.Builder
-	b.WriteString("simulate verify ")
-	if strings.HasPrefix(s.File, "builtin/") {
-		b.WriteString(s.Name)
-	} else {
-		b.WriteString(s.File)
-	}
-	fmt.Fprintf(&b, " --bound %d", bound)
-	for _, p := range s.Overrides {
-		fmt.Fprintf(&b, " --set %s=%s", p.Key, p.Value)
-	}
-	return b.String()
+	return s.Command("verify", "--bound", fmt.Sprint(bound))
 }
 
 // verifier returns the review's bounded search up to delay bound bound,
