@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/poolsim/poolsim/fakepg"
+	"github.com/poolsim/poolsim/explore"
 	"github.com/poolsim/poolsim/properties"
 	"github.com/poolsim/poolsim/scenario"
 	"github.com/poolsim/poolsim/sim"
@@ -116,17 +117,32 @@ func Evaluate(s *scenario.Scenario, cfg Config) (Row, error) {
 	row.Runs = cfg.Runs
 	standing := map[string]*Standing{}
 	var order []string
-	var lat []time.Duration
-	row.Symptoms = map[string]int{}
 	parsed := fakepg.NewParseCache() // the runs' query strings, parsed once
+	var lat []time.Duration
+	var pct pctMeasure
+	if cfg.Strategy == "pct" {
+		// the horizon covers the runs: twice the decisions of a random run
+		// (run decisions are among them), as explore calibrates it
+		cal := scenario.Execute(s, sim.Random(1), scenario.Options{Seed: 1, NoClientTruth: true, Parsed: parsed})
+		pct.horizon = max(2*cal.Outcome.Decisions, 16)
+	}
+	row.Symptoms = map[string]int{}
 	for seed := uint64(1); seed <= uint64(cfg.Runs); seed++ {
 		st, err := strategy(cfg, seed)
 		if err != nil {
 			return row, err
 		}
+		if p, ok := st.(*sim.PCTStrategy); ok {
+			p.Horizon = pct.horizon
+		}
 		r := scenario.Execute(s, st, scenario.Options{Seed: seed, KeepEvents: true, Parsed: parsed})
 		if r.Err != nil {
 			return row, fmt.Errorf("review %s: %v", s.Name, r.Err)
+		}
+		if p, ok := st.(*sim.PCTStrategy); ok {
+			pct.k = max(pct.k, p.RunDecisions())
+			pct.n = max(pct.n, len(r.World.Tasks()))
+			pct.data = pct.data || r.Outcome.Decisions > p.RunDecisions()
 		}
 		v := verdict.Judge(r, verdict.Options{})
 		for _, p := range v.Properties {
@@ -191,7 +207,35 @@ func Evaluate(s *scenario.Scenario, cfg Config) (Row, error) {
 		row.Properties = append(row.Properties, *standing[name])
 	}
 	row.Verdict = overall(row.Properties)
+	if cfg.Strategy == "pct" {
+		row.MissBound = pct.bound(max(cfg.Depth, 1), cfg.Runs, row.Verdict == Unsafe)
+	}
 	return row, nil
+}
+
+// pctMeasure is what PCT's miss bound needs of the sampled runs: the most
+// run decisions (k), the most tasks (n), and whether any run took data
+// choices (splits, timer orders) as well.
+type pctMeasure struct {
+	k, n, horizon int
+	data          bool
+}
+
+// bound is PCT's bound on having missed a bug of depth d in r runs
+// (Burckhardt et al., ASPLOS 2010), or why it does not apply.
+func (m pctMeasure) bound(d, r int, found bool) string {
+	switch {
+	case found:
+		return "does not apply: a violation was found"
+	case m.k > m.horizon:
+		return fmt.Sprintf("does not apply: a run took %d run decisions, beyond the horizon %d", m.k, m.horizon)
+	}
+	out := fmt.Sprintf("a bug of depth %d missed with probability at most %.3g after %d runs (n = %d tasks, k = horizon %d)",
+		d, explore.MissBound(m.n, m.horizon, d, r), r, m.n, m.horizon)
+	if m.data {
+		out += "; orderings only: split and timer choices are outside it"
+	}
+	return out
 }
 
 // overall is the design's verdict from its properties'.

@@ -120,3 +120,26 @@ func TestExpectations(t *testing.T) {
 		t.Fatalf("a bad verdict: %v", err)
 	}
 }
+
+// TestPCTMissBound: a PCT review states PCT's bound where it applies
+// and says why not where it does not.
+func TestPCTMissBound(t *testing.T) {
+	safe, err := Evaluate(lookup(t, "gthread-queuepool"), Config{Runs: 4, Strategy: "pct", Depth: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(safe.MissBound, "a bug of depth 1 missed with probability at most ") ||
+		!strings.Contains(safe.MissBound, "after 4 runs") {
+		t.Fatalf("safe: %q", safe.MissBound)
+	}
+	bad, err := Evaluate(lookup(t, "preload-touch-db"), Config{Runs: 2, Strategy: "pct", Depth: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bad.MissBound != "does not apply: a violation was found" {
+		t.Fatalf("unsafe: %q", bad.MissBound)
+	}
+	if random, _ := Evaluate(lookup(t, "gthread-queuepool"), Config{Runs: 1}); random.MissBound != "" {
+		t.Fatalf("random sampling states a PCT bound: %q", random.MissBound)
+	}
+}
