@@ -13,8 +13,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/poolsim/poolsim/fakepg"
 	"github.com/poolsim/poolsim/explore"
+	"github.com/poolsim/poolsim/fakepg"
 	"github.com/poolsim/poolsim/properties"
 	"github.com/poolsim/poolsim/scenario"
 	"github.com/poolsim/poolsim/sim"
