@@ -48,5 +48,5 @@ func (ct *ClientTruth) Consumers(in *sim.Stream, off, end int64) []*sim.Task {
 			}
 		}
 	}
-	return distinctTasks(spans)
+	return sim.SpanTasks(spans)
 }

@@ -1,8 +1,6 @@
 package fakepg
 
 import (
-	"slices"
-
 	"github.com/poolsim/poolsim/sim"
 )
 
@@ -167,7 +165,7 @@ func (r *Request) Senders() []*sim.Task {
 	for _, m := range r.Messages {
 		spans = append(spans, m.Writers...)
 	}
-	return distinctTasks(spans)
+	return sim.SpanTasks(spans)
 }
 
 // Readers returns the distinct tasks that read the reply's bytes, in order
@@ -177,18 +175,7 @@ func (r *Request) Readers() []*sim.Task {
 	if r.Session == nil || r.ReplyEnd <= r.ReplyOff {
 		return nil
 	}
-	return distinctTasks(r.Session.Outbound.ReadersOf(r.ReplyOff, int(r.ReplyEnd-r.ReplyOff)))
-}
-
-// distinctTasks returns the spans' tasks without repeats, in order.
-func distinctTasks(spans []sim.Span) []*sim.Task {
-	var out []*sim.Task
-	for _, sp := range spans {
-		if !slices.Contains(out, sp.Task) {
-			out = append(out, sp.Task)
-		}
-	}
-	return out
+	return sim.SpanTasks(r.Session.Outbound.ReadersOf(r.ReplyOff, int(r.ReplyEnd-r.ReplyOff)))
 }
 
 // Truth returns the ground truth recorded so far (sessions over simulated

@@ -53,7 +53,7 @@ func Interleaving(t *fakepg.Truth, ct *fakepg.ClientTruth, tr *sim.Trace) Result
 func mixedMessages(res *Result, s *fakepg.SessionTruth, ss *streamSteps) {
 	for _, r := range s.Requests {
 		for _, m := range r.Messages {
-			ws := distinct(m.Writers)
+			ws := sim.SpanTasks(m.Writers)
 			if len(ws) < 2 {
 				continue
 			}
@@ -66,7 +66,7 @@ func mixedMessages(res *Result, s *fakepg.SessionTruth, ss *streamSteps) {
 			}
 			tasks, procs := involved(ws...)
 			res.Violations = append(res.Violations, Violation{
-				Kind: MixedMessage, Session: sessionName(s), Tasks: tasks, Processes: procs,
+				Kind: MixedMessage, Session: s.Name(), Tasks: tasks, Processes: procs,
 				Offset: off, Step: max(0, ss.written(s.Inbound, off)),
 				Detail: fmt.Sprintf("%s message at offset %d written by %d tasks", typeName(m.Type), m.Off, len(ws)),
 			})
@@ -78,7 +78,7 @@ func mixedMessages(res *Result, s *fakepg.SessionTruth, ss *streamSteps) {
 // part or whole, by a task other than its owner.
 func foreignReplies(res *Result, s *fakepg.SessionTruth, tk *takers, haveTruth bool, ss *streamSteps) {
 	for _, r := range s.Requests {
-		own := owner(r)
+		own := r.Owner()
 		spans, parsed := tk.replyTakers(r, haveTruth)
 		first := int64(math.MaxInt64)
 		var others []*sim.Task
@@ -100,7 +100,7 @@ func foreignReplies(res *Result, s *fakepg.SessionTruth, tk *takers, haveTruth b
 		}
 		tasks, procs := involved(append([]*sim.Task{own}, others...)...)
 		res.Violations = append(res.Violations, Violation{
-			Kind: ReplyTakenByOther, Session: sessionName(s), Tasks: tasks, Processes: procs,
+			Kind: ReplyTakenByOther, Session: s.Name(), Tasks: tasks, Processes: procs,
 			Offset: first, Step: max(0, ss.read(s.Outbound, first)),
 			Detail: fmt.Sprintf("reply [%d, %d) to %s's request %s by %s",
 				r.ReplyOff, r.ReplyEnd, pathOf(own), how, pathOf(others[0])),
@@ -122,7 +122,7 @@ func outstandingRequests(res *Result, s *fakepg.SessionTruth, ss *streamSteps) {
 		if len(r.Messages) == 0 {
 			continue
 		}
-		own := owner(r)
+		own := r.Owner()
 		sent := ss.written(s.Inbound, r.Messages[0].Off)
 		// requests are written in stream order, so one answered before
 		// this one was sent was answered before any later one was
@@ -139,7 +139,7 @@ func outstandingRequests(res *Result, s *fakepg.SessionTruth, ss *streamSteps) {
 			}
 			tasks, procs := involved(p.owner, own)
 			res.Violations = append(res.Violations, Violation{
-				Kind: RequestWhileOutstanding, Session: sessionName(s), Tasks: tasks, Processes: procs,
+				Kind: RequestWhileOutstanding, Session: s.Name(), Tasks: tasks, Processes: procs,
 				Offset: r.Messages[0].Off, Step: sent,
 				Detail: fmt.Sprintf("%s sent a request at step %d while %s's request at offset %d was outstanding",
 					pathOf(own), sent, pathOf(p.owner), p.r.Messages[0].Off),

@@ -1,21 +1,10 @@
 package properties
 
 import (
-	"fmt"
 	"slices"
 
-	"github.com/poolsim/poolsim/fakepg"
 	"github.com/poolsim/poolsim/sim"
 )
-
-// sessionName names a session by its backend PID and inbound stream.
-func sessionName(s *fakepg.SessionTruth) string {
-	name := "?"
-	if s.Inbound != nil {
-		name = s.Inbound.Name()
-	}
-	return fmt.Sprintf("backend %d (%s)", s.PID, name)
-}
 
 // involved returns the paths of tasks and of their processes, without
 // repeats, in order.
@@ -34,26 +23,4 @@ func involved(tasks ...*sim.Task) (paths, procs []string) {
 		}
 	}
 	return paths, procs
-}
-
-// distinct returns the spans' tasks without repeats, in order.
-func distinct(spans []sim.Span) []*sim.Task {
-	var out []*sim.Task
-	for _, sp := range spans {
-		if !slices.Contains(out, sp.Task) {
-			out = append(out, sp.Task)
-		}
-	}
-	return out
-}
-
-// owner returns the task that owns a request: the writer of its first
-// byte, or nil for a request with no recorded writer.
-func owner(r *fakepg.Request) *sim.Task {
-	for _, m := range r.Messages {
-		if len(m.Writers) > 0 {
-			return m.Writers[0].Task
-		}
-	}
-	return nil
 }

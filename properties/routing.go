@@ -52,7 +52,7 @@ func routeReply(res *Result, s *fakepg.SessionTruth, r *fakepg.Request, tk *take
 		return
 	}
 	senders := r.Senders()
-	takers := distinct(spans)
+	takers := sim.SpanTasks(spans)
 	if len(senders) == 1 && len(takers) == 1 && takers[0] == senders[0] {
 		return
 	}
@@ -67,7 +67,7 @@ func routeReply(res *Result, s *fakepg.SessionTruth, r *fakepg.Request, tk *take
 	}
 	tasks, procs := involved(append(append([]*sim.Task{}, senders...), takers...)...)
 	res.Violations = append(res.Violations, Violation{
-		Kind: MisroutedReply, Session: sessionName(s), Tasks: tasks, Processes: procs, Offset: off,
+		Kind: MisroutedReply, Session: s.Name(), Tasks: tasks, Processes: procs, Offset: off,
 		Step: tk.parsedStep(s.Outbound, off),
 		Detail: fmt.Sprintf("reply [%d, %d) to the request of %s parsed by %s",
 			r.ReplyOff, r.ReplyEnd, paths(senders), paths(takers)),

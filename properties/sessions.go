@@ -69,7 +69,7 @@ func ConnectionBudget(t *fakepg.Truth, limit int) Result {
 			Detail: fmt.Sprintf("%d sessions open at once, budget %d", peak, limit)}
 		for _, s := range t.Sessions {
 			if s.PID != 0 && s.AdmitStep == step {
-				v.Session = sessionName(s)
+				v.Session = s.Name()
 				v.Tasks, v.Processes = involved(append(opener(s), s.Backend)...)
 				break
 			}
@@ -82,7 +82,7 @@ func ConnectionBudget(t *fakepg.Truth, limit int) Result {
 		}
 		tasks, procs := involved(append(opener(s), s.Backend)...)
 		res.Violations = append(res.Violations, Violation{
-			Kind: RefusedSession, Session: sessionName(s), Tasks: tasks, Processes: procs, Offset: -1, Step: s.EndStep,
+			Kind: RefusedSession, Session: s.Name(), Tasks: tasks, Processes: procs, Offset: -1, Step: s.EndStep,
 			Detail: fmt.Sprintf("refused with FATAL %s %q: the deployment needed more than the server's sessions", s.EndCode, s.EndDetail),
 		})
 	}
@@ -102,7 +102,7 @@ func LeakedSessions(t *fakepg.Truth) Result {
 		}
 		tasks, procs := involved(append(opener(s), s.Backend)...)
 		res.Violations = append(res.Violations, Violation{
-			Kind: LeakedSession, Session: sessionName(s), Tasks: tasks, Processes: procs,
+			Kind: LeakedSession, Session: s.Name(), Tasks: tasks, Processes: procs,
 			Offset: -1, Step: s.AdmitStep,
 			Detail: fmt.Sprintf("session of user %q admitted at step %d still open at the end (%s)", s.User, s.AdmitStep, s.End),
 		})
@@ -118,5 +118,5 @@ func opener(s *fakepg.SessionTruth) []*sim.Task {
 	for _, m := range s.Startup {
 		spans = append(spans, m.Writers...)
 	}
-	return distinct(spans)
+	return sim.SpanTasks(spans)
 }

@@ -82,7 +82,7 @@ func leak(s *fakepg.SessionTruth, r *fakepg.Request, who *sim.Task, off int64, f
 	}
 	tasks, procs := involved(setter, who)
 	return Violation{
-		Kind: ForeignSessionState, Session: sessionName(s), Tasks: tasks, Processes: procs,
+		Kind: ForeignSessionState, Session: s.Name(), Tasks: tasks, Processes: procs,
 		Offset: off, Step: r.Step,
 		Detail: fmt.Sprintf("%s's statement ran with %s's %s (set at step %d) in effect",
 			pathOf(who), pathOf(setter), strings.Join(texts, ", "), foreign[0].step),

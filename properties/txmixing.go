@@ -69,7 +69,7 @@ func mixedTransactions(res *Result, s *fakepg.SessionTruth) {
 				kind = "implicit transaction"
 			}
 			res.Violations = append(res.Violations, Violation{
-				Kind: MixedTransaction, Session: sessionName(s), Tasks: tasks, Processes: procs,
+				Kind: MixedTransaction, Session: s.Name(), Tasks: tasks, Processes: procs,
 				Offset: m.Off, Step: r.Step,
 				Detail: fmt.Sprintf("%s's statement ran in the %s %s began at step %d", pathOf(who), kind, pathOf(tx.first), tx.begin.Step),
 			})

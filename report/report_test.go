@@ -169,7 +169,7 @@ func TestTimelineMarksEveryViolation(t *testing.T) {
 	doc := parseHTML(t, render(t, r, v, Options{}))
 	ids := map[string]string{}
 	for i, s := range r.Truth.Sessions {
-		ids[sessionName(s)] = fmt.Sprintf("s%d", i+1)
+		ids[s.Name()] = fmt.Sprintf("s%d", i+1)
 	}
 	vs := interleavingViolations(v)
 	if len(vs) == 0 {
@@ -269,7 +269,7 @@ func TestTimelineMatchesGroundTruth(t *testing.T) {
 				m := front[fi]
 				fi++
 				var want []string
-				for _, tk := range distinctTasks(m.Writers) {
+				for _, tk := range sim.SpanTasks(m.Writers) {
 					want = append(want, tk.Path())
 				}
 				if off != m.Off || n != int64(m.Len) || !slices.Equal(cs[6].tasks(), want) {

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/poolsim/poolsim/sim"
 )
@@ -47,19 +46,8 @@ func (p *palette) refPath(path string) taskRef {
 // appearance.
 func (p *palette) refs(spans []sim.Span) []taskRef {
 	var out []taskRef
-	for _, t := range distinctTasks(spans) {
+	for _, t := range sim.SpanTasks(spans) {
 		out = append(out, p.ref(t))
-	}
-	return out
-}
-
-// distinctTasks returns the spans' tasks without repeats, in order.
-func distinctTasks(spans []sim.Span) []*sim.Task {
-	var out []*sim.Task
-	for _, sp := range spans {
-		if !slices.Contains(out, sp.Task) {
-			out = append(out, sp.Task)
-		}
 	}
 	return out
 }

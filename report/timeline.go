@@ -175,41 +175,10 @@ func (rp runParts) wire(in *sim.Stream) *app.Wire {
 	return nil
 }
 
-// sessionName names a session as the properties' violations do: its
-// backend PID and the name of its inbound stream.
-func sessionName(s *fakepg.SessionTruth) string {
-	name := "?"
-	if s.Inbound != nil {
-		name = s.Inbound.Name()
-	}
-	return fmt.Sprintf("backend %d (%s)", s.PID, name)
-}
-
-// opener returns the task that wrote the session's first startup byte.
-func opener(s *fakepg.SessionTruth) *sim.Task {
-	for _, m := range s.Startup {
-		if len(m.Writers) > 0 {
-			return m.Writers[0].Task
-		}
-	}
-	return nil
-}
-
-// owner returns the task that owns a request: the writer of its first
-// byte, as the properties define it.
-func owner(r *fakepg.Request) *sim.Task {
-	for _, m := range r.Messages {
-		if len(m.Writers) > 0 {
-			return m.Writers[0].Task
-		}
-	}
-	return nil
-}
-
 // build returns the timeline of session s, the ordinal-th one.
 func (tl *timeline) build(s *fakepg.SessionTruth, ordinal int) *session {
-	sv := &session{ID: fmt.Sprintf("s%d", ordinal), Name: sessionName(s), User: s.User, PID: s.PID,
-		Opener: tl.pal.ref(opener(s)), Backend: tl.pal.ref(s.Backend), AdmitStep: s.AdmitStep,
+	sv := &session{ID: fmt.Sprintf("s%d", ordinal), Name: s.Name(), User: s.User, PID: s.PID,
+		Opener: tl.pal.ref(s.Opener()), Backend: tl.pal.ref(s.Backend), AdmitStep: s.AdmitStep,
 		End: s.End.String(), EndStep: s.EndStep}
 	if s.EndDetail != "" {
 		sv.End += ": " + s.EndDetail
@@ -258,19 +227,19 @@ func (tl *timeline) frontendRows(s *fakepg.SessionTruth) []*row {
 		if m.Fail != "" {
 			r.Note = "the server could not frame it: " + m.Fail
 		}
-		if ws := distinctTasks(m.Writers); len(ws) > 1 {
+		if ws := sim.SpanTasks(m.Writers); len(ws) > 1 {
 			r.Marks = append(r.Marks, mark{Kind: properties.MixedMessage,
 				Label: "mixed message: its bytes were written by " + strings.Join(paths(r.Writers), " and ")})
 		}
 		r.key = rowKey{step: r.Step, dir: 0, off: m.Off}
 		rows = append(rows, r)
 	}
-	open := opener(s)
+	open := s.Opener()
 	for _, m := range s.Startup {
 		add(m, 0, open)
 	}
 	for i, rq := range s.Requests {
-		own := owner(rq)
+		own := rq.Owner()
 		for _, m := range rq.Messages {
 			add(m, i+1, own)
 		}
@@ -422,10 +391,10 @@ func (rp replies) at(off int64) (int, *sim.Task) {
 	rs := rp.ranges
 	i := sort.Search(len(rs), func(i int) bool { return rs[i].end > off })
 	if i < len(rs) && rs[i].off <= off {
-		return rs[i].n, owner(rp.s.Requests[rs[i].n-1])
+		return rs[i].n, rp.s.Requests[rs[i].n-1].Owner()
 	}
 	if len(rs) == 0 || off < rs[0].off {
-		return 0, opener(rp.s)
+		return 0, rp.s.Opener()
 	}
 	return -1, nil
 }

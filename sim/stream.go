@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -48,6 +49,18 @@ type Span struct {
 
 // End returns the offset just past the span.
 func (s Span) End() int64 { return s.Off + int64(s.Len) }
+
+// SpanTasks returns the tasks of spans without repeats, in order of first
+// appearance: who wrote (or read) a run of bytes.
+func SpanTasks(spans []Span) []*Task {
+	var out []*Task
+	for _, sp := range spans {
+		if !slices.Contains(out, sp.Task) {
+			out = append(out, sp.Task)
+		}
+	}
+	return out
+}
 
 // spanLog is the list of a stream's write or read spans, in offset order.
 type spanLog struct {
