@@ -32,7 +32,7 @@ const (
 // with its events kept; without it the property is at best inconclusive.
 func Interleaving(t *fakepg.Truth, ct *fakepg.ClientTruth, tr *sim.Trace) Result {
 	res := Result{Property: "protocol interleaving"}
-	ss := newStreamSteps(tr, t.Sessions)
+	ss := NewStreamSteps(tr, t.Sessions)
 	if ss == nil {
 		res.Reason = "no trace events: requests sent while another's was outstanding not checked"
 	}
@@ -50,7 +50,7 @@ func Interleaving(t *fakepg.Truth, ct *fakepg.ClientTruth, tr *sim.Trace) Result
 
 // mixedMessages reports every message of s written by more than one task,
 // at the step the second writer's first byte was written when ss knows it.
-func mixedMessages(res *Result, s *fakepg.SessionTruth, ss *streamSteps) {
+func mixedMessages(res *Result, s *fakepg.SessionTruth, ss *StreamSteps) {
 	for _, r := range s.Requests {
 		for _, m := range r.Messages {
 			ws := sim.SpanTasks(m.Writers)
@@ -67,7 +67,7 @@ func mixedMessages(res *Result, s *fakepg.SessionTruth, ss *streamSteps) {
 			tasks, procs := involved(ws...)
 			res.Violations = append(res.Violations, Violation{
 				Kind: MixedMessage, Session: s.Name(), Tasks: tasks, Processes: procs,
-				Offset: off, Step: max(0, ss.written(s.Inbound, off)),
+				Offset: off, Step: max(0, ss.Written(s.Inbound, off)),
 				Detail: fmt.Sprintf("%s message at offset %d written by %d tasks", typeName(m.Type), m.Off, len(ws)),
 			})
 		}
@@ -76,7 +76,7 @@ func mixedMessages(res *Result, s *fakepg.SessionTruth, ss *streamSteps) {
 
 // foreignReplies reports every request of s whose reply was taken, in
 // part or whole, by a task other than its owner.
-func foreignReplies(res *Result, s *fakepg.SessionTruth, tk *takers, haveTruth bool, ss *streamSteps) {
+func foreignReplies(res *Result, s *fakepg.SessionTruth, tk *takers, haveTruth bool, ss *StreamSteps) {
 	for _, r := range s.Requests {
 		own := r.Owner()
 		spans, parsed := tk.replyTakers(r, haveTruth)
@@ -101,7 +101,7 @@ func foreignReplies(res *Result, s *fakepg.SessionTruth, tk *takers, haveTruth b
 		tasks, procs := involved(append([]*sim.Task{own}, others...)...)
 		res.Violations = append(res.Violations, Violation{
 			Kind: ReplyTakenByOther, Session: s.Name(), Tasks: tasks, Processes: procs,
-			Offset: first, Step: max(0, ss.read(s.Outbound, first)),
+			Offset: first, Step: max(0, ss.Read(s.Outbound, first)),
 			Detail: fmt.Sprintf("reply [%d, %d) to %s's request %s by %s",
 				r.ReplyOff, r.ReplyEnd, pathOf(own), how, pathOf(others[0])),
 		})
@@ -111,7 +111,7 @@ func foreignReplies(res *Result, s *fakepg.SessionTruth, tk *takers, haveTruth b
 // outstandingRequests reports every request of s whose first byte was
 // written, by a task other than the owner of an earlier request, before
 // that request's reply had been read to its end.
-func outstandingRequests(res *Result, s *fakepg.SessionTruth, ss *streamSteps) {
+func outstandingRequests(res *Result, s *fakepg.SessionTruth, ss *StreamSteps) {
 	type open struct {
 		r     *fakepg.Request
 		owner *sim.Task
@@ -123,7 +123,7 @@ func outstandingRequests(res *Result, s *fakepg.SessionTruth, ss *streamSteps) {
 			continue
 		}
 		own := r.Owner()
-		sent := ss.written(s.Inbound, r.Messages[0].Off)
+		sent := ss.Written(s.Inbound, r.Messages[0].Off)
 		// requests are written in stream order, so one answered before
 		// this one was sent was answered before any later one was
 		live := pending[:0]
@@ -148,7 +148,7 @@ func outstandingRequests(res *Result, s *fakepg.SessionTruth, ss *streamSteps) {
 		}
 		until := math.MaxInt
 		if r.ReplyEnd > r.ReplyOff {
-			if st := ss.read(s.Outbound, r.ReplyEnd-1); st >= 0 {
+			if st := ss.Read(s.Outbound, r.ReplyEnd-1); st >= 0 {
 				until = st
 			}
 		} else if r.ReplyOff == 0 && r.ReplyEnd == 0 && !r.Unfinished {

@@ -14,10 +14,11 @@ type ioRecord struct {
 	step     int
 }
 
-// streamSteps indexes a trace's socket writes to the server sessions'
+// StreamSteps indexes a trace's socket writes to the server sessions'
 // inbound streams and reads from their outbound streams, so that a stream
-// offset can be mapped to the step its byte was written or read.
-type streamSteps struct {
+// offset can be mapped to the step its byte was written or read (the HTML
+// report's timeline uses it too).
+type StreamSteps struct {
 	logs  []ioLog
 	bySeq map[int][]int // ObjectID.Seq to the logs of streams with it; lookup only
 }
@@ -29,13 +30,25 @@ type ioLog struct {
 	recs  []ioRecord
 }
 
-// newStreamSteps indexes tr's events for the streams of sessions; it
-// returns nil when tr is nil or kept no events.
-func newStreamSteps(tr *sim.Trace, sessions []*fakepg.SessionTruth) *streamSteps {
+// NewStreamSteps indexes tr's events for the streams of sessions: the
+// writes to their inbound streams and the reads from their outbound ones,
+// what the judges ask about. It returns nil when tr is nil or kept no
+// events.
+func NewStreamSteps(tr *sim.Trace, sessions []*fakepg.SessionTruth) *StreamSteps {
+	return newStreamSteps(tr, sessions, false)
+}
+
+// NewStreamStepsBoth is NewStreamSteps indexing both directions of both
+// streams: the server's reads and writes too.
+func NewStreamStepsBoth(tr *sim.Trace, sessions []*fakepg.SessionTruth) *StreamSteps {
+	return newStreamSteps(tr, sessions, true)
+}
+
+func newStreamSteps(tr *sim.Trace, sessions []*fakepg.SessionTruth, both bool) *StreamSteps {
 	if tr == nil || len(tr.Events()) == 0 {
 		return nil
 	}
-	ss := &streamSteps{bySeq: map[int][]int{}}
+	ss := &StreamSteps{bySeq: map[int][]int{}}
 	add := func(s *sim.Stream, write bool) {
 		if s == nil || ss.find(s.ID(), write) >= 0 {
 			return
@@ -47,6 +60,10 @@ func newStreamSteps(tr *sim.Trace, sessions []*fakepg.SessionTruth) *streamSteps
 	for _, s := range sessions {
 		add(s.Inbound, true)
 		add(s.Outbound, false)
+		if both {
+			add(s.Inbound, false)
+			add(s.Outbound, true)
+		}
 	}
 	evs := tr.Events()
 	for i := range evs {
@@ -67,7 +84,7 @@ func newStreamSteps(tr *sim.Trace, sessions []*fakepg.SessionTruth) *streamSteps
 
 // find returns the index of the log of the writes (or reads) of stream
 // id, or -1.
-func (ss *streamSteps) find(id sim.ObjectID, write bool) int {
+func (ss *StreamSteps) find(id sim.ObjectID, write bool) int {
 	for _, k := range ss.bySeq[id.Seq] {
 		if l := &ss.logs[k]; l.write == write && l.id == id {
 			return k
@@ -87,25 +104,28 @@ func at(recs []ioRecord, off int64) int {
 }
 
 // steps returns the records of the writes (or reads) of s.
-func (ss *streamSteps) steps(s *sim.Stream, write bool) []ioRecord {
+func (ss *StreamSteps) steps(s *sim.Stream, write bool) []ioRecord {
+	if s == nil {
+		return nil
+	}
 	if k := ss.find(s.ID(), write); k >= 0 {
 		return ss.logs[k].recs
 	}
 	return nil
 }
 
-// written returns the step at which byte off of s was written, or 0
+// Written returns the step at which byte off of s was written, or 0
 // when ss is nil and -1 when no write covers it.
-func (ss *streamSteps) written(s *sim.Stream, off int64) int {
+func (ss *StreamSteps) Written(s *sim.Stream, off int64) int {
 	if ss == nil {
 		return 0
 	}
 	return at(ss.steps(s, true), off)
 }
 
-// read returns the step at which byte off of s was read, or 0 when ss is
+// Read returns the step at which byte off of s was read, or 0 when ss is
 // nil and -1 if it never was.
-func (ss *streamSteps) read(s *sim.Stream, off int64) int {
+func (ss *StreamSteps) Read(s *sim.Stream, off int64) int {
 	if ss == nil {
 		return 0
 	}

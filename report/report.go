@@ -9,6 +9,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/poolsim/poolsim/properties"
 	"github.com/poolsim/poolsim/scenario"
 	"github.com/poolsim/poolsim/verdict"
 )
@@ -140,13 +141,13 @@ func build(r *scenario.Run, v verdict.Verdict, opts Options) (*page, error) {
 	maxSessions := limit(opts.Sessions, DefaultSessions)
 	p := &page{Title: fmt.Sprintf("poolsim: %s, seed %d", v.Scenario, v.Seed), PerSession: perSession,
 		Style: template.CSS(styleText), Script: template.JS(scriptText)}
-	tl := &timeline{ix: &streamIO{}, pal: newPalette(), perSession: perSession,
+	tl := &timeline{pal: newPalette(), perSession: perSession,
 		violations: interleavingViolations(v), anchors: map[string]string{}}
 	if r.Err == nil {
 		if len(r.World.Trace().Events()) == 0 {
 			return nil, ErrNoEvents
 		}
-		tl.ix = indexIO(r.World.Trace())
+		tl.ix = properties.NewStreamStepsBoth(r.World.Trace(), r.Truth.Sessions)
 		tl.run = runParts{truth: r.Truth, wires: r.Database.Sessions}
 		tl.parses = groupParses(r.ClientTruth)
 		p.sessions(tl, maxSessions)

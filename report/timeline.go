@@ -150,7 +150,7 @@ func (s *session) Elided() bool { return s.Shown < s.Total }
 // timeline builds the session timelines of one run.
 type timeline struct {
 	run        runParts
-	ix         *streamIO
+	ix         *properties.StreamSteps
 	pal        *palette
 	parses     *clientParses
 	violations []properties.Violation
@@ -212,7 +212,7 @@ func (tl *timeline) frontendRows(s *fakepg.SessionTruth) []*row {
 	in := s.Inbound
 	add := func(m fakepg.MessageTruth, req int, own *sim.Task) {
 		r := &row{Dir: dirFrontend, Name: frontendName(m.Type, m.Code), Off: m.Off, Len: m.Len,
-			Step: tl.ix.written(in, m.Off), ReadStep: tl.ix.read(in, m.Off+int64(max(m.Len, 1))-1),
+			Step: tl.ix.Written(in, m.Off), ReadStep: tl.ix.Read(in, m.Off+int64(max(m.Len, 1))-1),
 			Writers: tl.pal.refs(m.Writers), ReadHow: "parsed", Request: req}
 		if m.Type != 0 {
 			r.Type = typeByte(m.Type)
@@ -269,7 +269,7 @@ func (tl *timeline) backendRows(s *fakepg.SessionTruth) []*row {
 	var rows []*row
 	for _, m := range msgs {
 		r := &row{Dir: dirBackend, Name: m.Name, Type: typeByte(m.Type), Off: m.Off, Len: m.Len,
-			Step: tl.ix.written(out, m.Off), ReadStep: tl.ix.read(out, m.Off+int64(m.Len)-1),
+			Step: tl.ix.Written(out, m.Off), ReadStep: tl.ix.Read(out, m.Off+int64(m.Len)-1),
 			Writers: tl.pal.refs(out.WritersOf(m.Off, m.Len))}
 		switch {
 		case m.Short:
@@ -342,7 +342,7 @@ func (tl *timeline) misframed(out *sim.Stream, msgs []wireMessage, rows []*row) 
 			writers = append(writers, out.WritersOf(rg.Off, rg.Len)...)
 		}
 		r := &row{Dir: dirClient, Name: "taken as " + backendName(c.Type), Type: typeByte(c.Type), Off: off, Len: n,
-			Step: host.Step, ReadStep: tl.ix.read(out, off+int64(max(n, 1))-1), Writers: tl.pal.refs(writers),
+			Step: host.Step, ReadStep: tl.ix.Read(out, off+int64(max(n, 1))-1), Writers: tl.pal.refs(writers),
 			Readers: []taskRef{t}, ReadHow: "parsed", Request: -1,
 			Note: fmt.Sprintf("length word %d; bytes %s", c.Length, rangesText(c.Ranges))}
 		if c.Error != "" {
