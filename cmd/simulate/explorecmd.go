@@ -51,11 +51,7 @@ func cmdExplore(e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	s, err := scenarioArg(pos, k)
-	if err != nil {
-		return usageError(e, "explore: %v", err)
-	}
-	sh, err := parseShard(*shardFlag)
+	s, sh, err := scenarioAndShard(pos, k, *shardFlag)
 	if err != nil {
 		return usageError(e, "explore: %v", err)
 	}

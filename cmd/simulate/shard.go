@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/poolsim/poolsim/scenario"
 )
 
 // shard is one piece K of N (K from 0) of a search, as --shard K/N gives.
@@ -31,4 +33,15 @@ func piece(lo, hi uint64, k, n int) (uint64, uint64) {
 	a := lo + size*uint64(k)/uint64(n)
 	b := lo + size*uint64(k+1)/uint64(n)
 	return a, b
+}
+
+// scenarioAndShard reads the scenario argument with its knobs and the
+// --shard flag of a search.
+func scenarioAndShard(pos []string, k *knobs, shardFlag string) (*scenario.Scenario, shard, error) {
+	s, err := scenarioArg(pos, k)
+	if err != nil {
+		return nil, shard{}, err
+	}
+	sh, err := parseShard(shardFlag)
+	return s, sh, err
 }

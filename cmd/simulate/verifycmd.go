@@ -43,11 +43,7 @@ func cmdVerify(e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	s, err := scenarioArg(pos, k)
-	if err != nil {
-		return usageError(e, "verify: %v", err)
-	}
-	sh, err := parseShard(*shardFlag)
+	s, sh, err := scenarioAndShard(pos, k, *shardFlag)
 	if err != nil {
 		return usageError(e, "verify: %v", err)
 	}
