@@ -50,9 +50,27 @@ func BenchmarkSchedules(b *testing.B) {
 
 // unsafe are the scenarios whose mechanism breaks, with the property that
 // shows it first.
-var unsafe = []struct {
+// unsafeCase is an unsafe scenario and the property its benchmarks count.
+type unsafeCase struct {
 	name, property, text string // text: the symptom judged as the property
-}{
+}
+
+// target is the case's target, counting its property.
+func (u unsafeCase) target(b *testing.B) Target {
+	b.Helper()
+	tg, err := NewTarget(u.name, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tg.Properties = []string{u.property}
+	if u.text != "" {
+		tg.Verdict.Never = []string{u.text}
+		tg.Properties = []string{verdict.SymptomProperty(u.text)}
+	}
+	return tg
+}
+
+var unsafe = []unsafeCase{
 	{"gthread-nullpool-max-connections-4", "", "sorry, too many clients already"},
 	{"preload-touch-db", verdict.ProtocolInterleaving, ""},
 	{"preload-post-fork-dispose-close", verdict.ProtocolInterleaving, ""},
@@ -76,15 +94,7 @@ func BenchmarkFirstViolation(b *testing.B) {
 	for _, u := range unsafe {
 		for _, strategy := range []string{Random, PCT, Rapid} {
 			b.Run(u.name+"/"+strategy, func(b *testing.B) {
-				tg, err := NewTarget(u.name, 1)
-				if err != nil {
-					b.Fatal(err)
-				}
-				tg.Properties = []string{u.property}
-				if u.text != "" {
-					tg.Verdict.Never = []string{u.text}
-					tg.Properties = []string{verdict.SymptomProperty(u.text)}
-				}
+				tg := u.target(b)
 				runs, missed := 0, 0
 				for i := 0; b.Loop(); i++ {
 					lo := uint64(i) * budget
@@ -110,15 +120,7 @@ func BenchmarkFirstViolation(b *testing.B) {
 func BenchmarkShrink(b *testing.B) {
 	for _, u := range unsafe {
 		b.Run(u.name, func(b *testing.B) {
-			tg, err := NewTarget(u.name, 1)
-			if err != nil {
-				b.Fatal(err)
-			}
-			tg.Properties = []string{u.property}
-			if u.text != "" {
-				tg.Verdict.Never = []string{u.text}
-				tg.Properties = []string{verdict.SymptomProperty(u.text)}
-			}
+			tg := u.target(b)
 			res, err := Explore(tg, Config{Strategy: Random, Seeds: [2]uint64{1, 1001}})
 			if err != nil || res.First() == nil {
 				b.Fatalf("no violation: %v", err)
