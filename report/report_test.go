@@ -120,12 +120,12 @@ func TestReportSections(t *testing.T) {
 			t.Errorf("verdict section lacks %q", want)
 		}
 	}
-	for _, sy := range v.SymptomOrder {
+	for _, sy := range v.SymptomOrder() {
 		if !strings.Contains(text, fmt.Sprintf("%s × %d", sy, v.Symptoms[sy])) {
 			t.Errorf("verdict section lacks symptom %q × %d", sy, v.Symptoms[sy])
 		}
 	}
-	if len(v.SymptomOrder) == 0 {
+	if len(v.SymptomOrder()) == 0 {
 		t.Errorf("the violating run shows no symptom")
 	}
 	iframes := doc.byID("history").all(func(n *node) bool { return n.tag == "iframe" })

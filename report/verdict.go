@@ -56,7 +56,7 @@ func buildVerdict(v verdict.Verdict, summary, scheduleFile string, anchors map[s
 		}
 		vp.Properties = append(vp.Properties, pv)
 	}
-	for _, t := range v.SymptomOrder {
+	for _, t := range v.SymptomOrder() {
 		vp.Symptoms = append(vp.Symptoms, symptom{Text: t, Count: v.Symptoms[t]})
 	}
 	return vp

@@ -2,6 +2,7 @@ package review
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 
@@ -96,7 +97,7 @@ func TestExpectations(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := t.TempDir() + "/expect.toml"
-	if err := writeFileForTest(path, buf.Bytes()); err != nil {
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ex, err := LoadExpectations(path)
@@ -113,7 +114,7 @@ func TestExpectations(t *testing.T) {
 		!strings.Contains(d[1], "b: expected safe, found unsafe") || !strings.Contains(d[2], "c: no expectation") {
 		t.Fatalf("compare: %q", d)
 	}
-	if err := writeFileForTest(path, []byte("[x]\nverdict = \"maybe\"\n")); err != nil {
+	if err := os.WriteFile(path, []byte("[x]\nverdict = \"maybe\"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := LoadExpectations(path); err == nil || !strings.Contains(err.Error(), `"maybe"`) {

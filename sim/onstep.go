@@ -14,8 +14,9 @@ package sim
 //
 // When the run ends, before its remaining tasks are unwound, fn is called
 // once more with the zero Op (no task, no access). Everything the world
-// does between two reports is the reported step's doing. A search learns from it the steps that are not decisions (those
-// taken while one task alone could run), which the strategy never sees.
+// does between two reports is the reported step's doing. A search learns
+// from it the steps that are not decisions (those taken while one task
+// alone could run), which the strategy never sees.
 // fn may read the world's tasks and processes but must not call
 // operations. A world without OnStep pays one nil check per step.
 func OnStep(fn func(Op)) Option { return func(w *World) { w.onStep = fn } }

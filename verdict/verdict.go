@@ -72,10 +72,8 @@ type Verdict struct {
 	Err string `json:"error,omitempty"`
 	// Properties are the judged properties in report order.
 	Properties []properties.Result `json:"properties"`
-	// Symptoms counts each symptom text the application saw; SymptomOrder
-	// lists the texts seen, sorted.
-	Symptoms     map[string]int `json:"symptoms,omitempty"`
-	SymptomOrder []string       `json:"-"`
+	// Symptoms counts each symptom text the application saw.
+	Symptoms map[string]int `json:"symptoms,omitempty"`
 	// Peak is the largest number of server sessions open at once, Limit
 	// the server's max_connections.
 	Peak  int `json:"peak_connections"`
@@ -164,13 +162,16 @@ func (v *Verdict) String() string {
 	for _, p := range v.Properties {
 		fmt.Fprintf(&b, "  %s\n", p.String())
 	}
-	for _, t := range v.SymptomOrder {
+	for _, t := range v.SymptomOrder() {
 		fmt.Fprintf(&b, "  symptom %q: %d\n", t, v.Symptoms[t])
 	}
 	fmt.Fprintf(&b, "  peak server connections %d of %d; latency p50 %v, p99 %v (virtual)\n", v.Peak, v.Limit, v.P50, v.P99)
 	fmt.Fprintf(&b, "  trace hash %016x (%d steps, %d decisions)\n", v.TraceHash, v.Steps, v.Decisions)
 	return b.String()
 }
+
+// SymptomOrder lists the symptom texts seen, sorted.
+func (v *Verdict) SymptomOrder() []string { return slices.Sorted(maps.Keys(v.Symptoms)) }
 
 // Judge judges the finished run r: every property of the report order,
 // then one per text of opts.Never.
@@ -186,7 +187,6 @@ func Judge(r *scenario.Run, opts Options) Verdict {
 	v.P50, v.P99 = r.Percentile(50), r.Percentile(99)
 	v.TraceHash, v.Steps, v.Decisions = r.Hash(), r.Outcome.Steps, r.Outcome.Decisions
 	v.Symptoms = r.Symptoms()
-	v.SymptomOrder = slices.Sorted(maps.Keys(v.Symptoms)) // r.SymptomList(), without counting again
 	v.Properties = make([]properties.Result, 0, len(judges)+len(opts.Never))
 	for _, j := range judges {
 		v.Properties = append(v.Properties, j(r, opts))
