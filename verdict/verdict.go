@@ -35,6 +35,17 @@ const (
 	Symptoms             = "symptom texts"
 )
 
+// Names returns the names of the properties a verdict judged with opts
+// reports, in report order.
+func Names(opts Options) []string {
+	out := []string{ProtocolInterleaving, ReplyRouting, Linearizability, TransactionMixing, ConnectionBudget,
+		LeakedSessions, HungTasks, SessionStateLeak, Symptoms}
+	for _, t := range opts.Never {
+		out = append(out, SymptomProperty(t))
+	}
+	return out
+}
+
 // SymptomProperty names the property "text never reaches the application".
 func SymptomProperty(text string) string { return "symptom " + fmt.Sprintf("%q", text) }
 

@@ -161,3 +161,21 @@ func TestPorcupineUnknownIsInconclusive(t *testing.T) {
 		t.Errorf("summary %q does not say linearizability is inconclusive", v.Summary())
 	}
 }
+
+// TestNamesAreTheJudgedProperties: Names lists exactly the properties
+// Judge reports, in its order.
+func TestNamesAreTheJudgedProperties(t *testing.T) {
+	s, err := scenario.Lookup("gthread-queuepool")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Never: []string{"conn busy"}}
+	v := Judge(scenario.Execute(s, sim.Zeros(), scenario.Options{Seed: 1, KeepEvents: true}), opts)
+	var got []string
+	for _, p := range v.Properties {
+		got = append(got, p.Property)
+	}
+	if want := Names(opts); !slices.Equal(got, want) {
+		t.Fatalf("Judge reports %q, Names says %q", got, want)
+	}
+}
